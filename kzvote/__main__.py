@@ -1,0 +1,3 @@
+from kzvote.cli import main
+
+main()

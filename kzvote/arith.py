@@ -1,0 +1,190 @@
+"""Exact arithmetic of published percentages: no floats, no fixed epsilon.
+
+A percentage written with d decimals stands for every share within half a unit of its last
+digit, h = 0.5 x 10^-d, closed at both ends. "2.60" (d=2) and "2.6" (d=1) are different claims.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+def decimals_of(text: str) -> int:
+    """Decimals written in a number's source text: "2.60" -> 2, "5.8" -> 1, "50" -> 0."""
+    _, dot, fraction = text.partition(".")
+    return len(fraction) if dot else 0
+
+
+def half_unit(decimals: int) -> Fraction:
+    return Fraction(1, 2 * 10**decimals)
+
+
+def share(part: int, whole: int) -> Fraction | None:
+    """part / whole x 100, or None when whole is zero (a share of nothing is undefined, not 0)."""
+    if whole == 0:
+        return None
+    return Fraction(part * 100, whole)
+
+
+def agrees(computed: Fraction, published: Fraction, decimals: int) -> bool:
+    return abs(computed - published) <= half_unit(decimals)
+
+
+def round_half_up(value: Fraction, decimals: int) -> Fraction:
+    scale = 10**decimals
+    return Fraction(math.floor(value * scale + Fraction(1, 2)), scale)
+
+
+def format_fixed(value: Fraction, decimals: int) -> str:
+    """Decimal text of value rounded to `decimals` places, exactly: 13/5 -> "2.60"."""
+    rounded = round_half_up(value, decimals)
+    scaled = rounded * 10**decimals
+    digits = str(abs(scaled.numerator))
+    sign = "-" if scaled < 0 else ""
+    if decimals == 0:
+        return sign + digits
+    digits = digits.rjust(decimals + 1, "0")
+    return f"{sign}{digits[:-decimals]}.{digits[-decimals:]}"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval of rationals; hi None means unbounded above. lo > hi means empty."""
+
+    lo: Fraction
+    hi: Fraction | None
+
+    @property
+    def empty(self) -> bool:
+        return self.hi is not None and self.lo > self.hi
+
+    def __contains__(self, value: Fraction | int) -> bool:
+        return self.lo <= value and (self.hi is None or value <= self.hi)
+
+    def intersect(self, other: Interval) -> Interval:
+        his = [h for h in (self.hi, other.hi) if h is not None]
+        return Interval(max(self.lo, other.lo), min(his) if his else None)
+
+    def whole_numbers(self) -> tuple[int, int | None] | None:
+        """The smallest and largest integers inside, or None when there is none."""
+        lo = math.ceil(self.lo)
+        hi = None if self.hi is None else math.floor(self.hi)
+        if hi is not None and lo > hi:
+            return None
+        return lo, hi
+
+
+EMPTY = Interval(Fraction(1), Fraction(0))
+
+
+def percent_window(published: Fraction, decimals: int) -> tuple[Fraction, Fraction]:
+    h = half_unit(decimals)
+    return published - h, published + h
+
+
+def implied_base(votes: int, published: Fraction, decimals: int) -> Interval:
+    """Every base b > 0 at which votes / b x 100 rounds to the published figure."""
+    low, high = percent_window(published, decimals)
+    if votes == 0:
+        return Interval(Fraction(0), None) if low <= 0 else EMPTY
+    if high <= 0:
+        return EMPTY
+    lo = Fraction(votes * 100) / high
+    hi = None if low <= 0 else Fraction(votes * 100) / low
+    return Interval(lo, hi)
+
+
+def votes_fitting_fixed_base(base: int, published: Fraction, decimals: int) -> Interval:
+    """Votes v with v / base x 100 within the published window (the base does not move with v)."""
+    low, high = percent_window(published, decimals)
+    return Interval(max(Fraction(0), low * base / 100), high * base / 100)
+
+
+def votes_fitting_in_sum(rest: int, published: Fraction, decimals: int) -> Interval:
+    """Votes v with v / (rest + v) x 100 within the window: the base is a sum that v is part of."""
+    low, high = percent_window(published, decimals)
+    lo = Fraction(0) if low <= 0 else rest * low / (100 - low)
+    hi = None if high >= 100 else rest * high / (100 - high)
+    return Interval(lo, hi)
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """The largest group of intervals with a common point, and that common part."""
+
+    members: tuple[int, ...]
+    interval: Interval
+
+
+def consensus(intervals: Sequence[Interval], prefer: Fraction | int | None = None) -> Consensus | None:
+    """Fewest removals that leave a non-empty intersection (a maximum clique of intervals).
+
+    The most-covered point of closed intervals is always some interval's lower end, so trying
+    each lower end is exact. When two different groups tie, the one containing `prefer` wins;
+    if none does, the answer is ambiguous and None is returned.
+    """
+    best: list[tuple[int, ...]] = []
+    for candidate in intervals:
+        if candidate.empty:
+            continue
+        members = tuple(i for i, iv in enumerate(intervals) if not iv.empty and candidate.lo in iv)
+        if not best or len(members) > len(best[0]):
+            best = [members]
+        elif len(members) == len(best[0]) and members not in best:
+            best.append(members)
+    if not best:
+        return None
+    groups = [Consensus(members, _intersection(intervals, members)) for members in best]
+    if len(groups) == 1:
+        return groups[0]
+    preferred = [g for g in groups if prefer is not None and prefer in g.interval]
+    return preferred[0] if len(preferred) == 1 else None
+
+
+def _intersection(intervals: Sequence[Interval], members: tuple[int, ...]) -> Interval:
+    result = Interval(Fraction(0), None)
+    for i in members:
+        result = result.intersect(intervals[i])
+    return result
+
+
+def one_digit_edits(number: int) -> Iterator[tuple[int, str]]:
+    """Numbers one keystroke slip away: one digit replaced, or two neighbours swapped."""
+    digits = str(number)
+    seen = {number}
+    for i, original in enumerate(digits):
+        for replacement in "0123456789":
+            if replacement == original or (i == 0 and replacement == "0" and len(digits) > 1):
+                continue
+            value = int(digits[:i] + replacement + digits[i + 1 :])
+            if value not in seen:
+                seen.add(value)
+                yield value, "one digit changed"
+    for i in range(len(digits) - 1):
+        swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+        if swapped[0] == "0" and len(swapped) > 1:
+            continue
+        value = int(swapped)
+        if value not in seen:
+            seen.add(value)
+            yield value, "two neighbouring digits swapped"
+
+
+def unique_slip(number: int, fits: Interval) -> tuple[int, str] | None:
+    """The single one-keystroke variant of number that lands in `fits`, if exactly one does."""
+    hits = [(value, how) for value, how in one_digit_edits(number) if value in fits]
+    return hits[0] if len(hits) == 1 else None
+
+
+def looks_rounded(number: int) -> int:
+    """How many trailing zeros a count has (206000 -> 3): a sign it was rounded for print."""
+    if number == 0:
+        return 0
+    zeros = 0
+    while number % 10 == 0:
+        number //= 10
+        zeros += 1
+    return zeros

@@ -1,0 +1,43 @@
+"""Outcome: who leads, and whether they pass majority_percent of the base.
+
+KZ501 elected-first-round  (note) the leader has MORE than majority_percent of the base
+KZ502 runoff               (note) nobody does: a runoff between the top two
+KZ503 tied-lead            (warning) a tie decides who wins or who enters the runoff
+KZ504 against-all-ahead    (warning) against all outpolled every candidate; it never wins
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kzvote import fmt
+from kzvote.checks.rule import Context, Rule
+from kzvote.findings import Finding, Severity
+from kzvote.tally import BASE_NAMES
+
+ELECTED = Rule("KZ501", "elected-first-round", Severity.NOTE, "the leader is elected in the first round")
+RUNOFF = Rule("KZ502", "runoff", Severity.NOTE, "no majority: a runoff between the top two")
+TIED = Rule("KZ503", "tied-lead", Severity.WARNING, "a tie at the top")
+AGAINST_ALL_AHEAD = Rule("KZ504", "against-all-ahead", Severity.WARNING, "against all outpolled every candidate")
+RULES = (ELECTED, RUNOFF, TIED, AGAINST_ALL_AHEAD)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    tally = ctx.tally
+    outcome = tally.outcome
+    if tally.base is None:
+        return
+    leader, second = outcome.leader, outcome.runner_up
+    majority = ctx.results.election.majority_percent.text
+    share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
+    figures = {"leader": leader.name, "leader_votes": leader.votes.count, "leader_share": fmt.as_number(outcome.leader_share), "majority_percent": float(ctx.results.election.majority_percent.value)}
+    if outcome.tie_for_first or outcome.tie_for_second:
+        place = "first" if outcome.tie_for_first else "second"
+        yield TIED(ctx, f"a tie for {place} place at {fmt.count((leader if outcome.tie_for_first else second).votes.count)} votes; the counts alone do not decide", ("candidates",), figures=figures)  # type: ignore[union-attr]
+    elif outcome.elected:
+        yield ELECTED(ctx, f"{leader.name} is elected in the first round with {share} (more than {majority}%)", leader.path, leader.name, figures)
+    elif second is not None:
+        yield RUNOFF(ctx, f"no candidate has more than {majority}%: runoff between {leader.name} ({share}) and {second.name}", leader.path, leader.name, figures | {"runner_up": second.name})
+    against = ctx.results.against_all
+    if outcome.against_all_ahead and against is not None:
+        yield AGAINST_ALL_AHEAD(ctx, f"against all ({fmt.count(against.votes.count)}) outpolled every candidate; it never wins, {leader.name} leads", against.path, against.name, {"against_all_votes": against.votes.count})

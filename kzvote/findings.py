@@ -1,0 +1,73 @@
+"""The contract between the core and the edges: one located problem or remark about a results file."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple, Union
+
+Number = Union[int, float]
+FigureValue = Union[int, float, str, bool, None]
+PathPart = Union[str, int]
+
+
+class Severity(enum.IntEnum):
+    # Ordered so that max() over findings gives the worst one.
+    NOTE = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Position(NamedTuple):
+    """1-based line and column in the source file."""
+
+    line: int
+    column: int
+
+
+def format_path(path: tuple[PathPart, ...]) -> str:
+    """("candidates", 3, "percent") -> "candidates[3].percent"."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # stable: KZ0xx input, KZ1xx shares, KZ2xx balance, KZ3xx turnout, KZ4xx regions, KZ5xx outcome
+    name: str  # kebab-case name of the rule, stable like the code
+    severity: Severity
+    message: str
+    path: tuple[PathPart, ...] = ()
+    subject: str = ""  # the human name of what the path points at, e.g. a candidate
+    position: Position | None = None
+    file: str = ""
+    figures: Mapping[str, FigureValue] = field(default_factory=dict)
+
+    @property
+    def path_text(self) -> str:
+        return format_path(self.path)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        line, column = self.position if self.position else (0, 0)
+        return (self.file, line, column, self.code)
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    severities = [f.severity for f in findings]
+    return max(severities) if severities else None
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[Severity, int]:
+    counts = {severity: 0 for severity in Severity}
+    for finding in findings:
+        counts[finding.severity] += 1
+    return counts

@@ -1,0 +1,28 @@
+"""How numbers read in messages: 6,456,393 and 81.3120%. Shared by findings and renderers."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from kzvote.arith import format_fixed
+
+
+def count(value: int) -> str:
+    return f"{value:,}"
+
+
+def votes(value: int) -> str:
+    return f"{value:,} vote" if value == 1 else f"{value:,} votes"
+
+
+def percent(value: Fraction | None, decimals: int = 4) -> str:
+    return "n/a" if value is None else format_fixed(value, decimals)
+
+
+def tolerance(decimals: int) -> str:
+    return "±" + format_fixed(Fraction(1, 2 * 10**decimals), decimals + 1)
+
+
+def as_number(value: Fraction | None, decimals: int = 6) -> float | None:
+    """A Fraction for JSON: a float rounded so that 81.31 prints as 81.31, not 81.31000000000001."""
+    return None if value is None else round(float(value), decimals)

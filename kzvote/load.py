@@ -1,0 +1,483 @@
+"""bytes -> YAML node tree -> model. The only module that knows YAML.
+
+Works from PyYAML's node tree rather than loaded Python objects because the nodes keep what the
+objects lose: the written text of a number ("2.60" has two decimals; the float 2.6 does not know),
+the line and column of every value, and every key of a mapping, duplicates included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from kzvote.errors import KzvoteError
+from kzvote.findings import Finding, PathPart, Position, Severity, format_path
+from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, Results
+from kzvote.schema import RESULTS, Field, Kind
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 32  # a results file is 4 levels deep; anything far deeper is a mistake or an attack
+
+# Codes of the problems that stop a file from loading (exit 2).
+INPUT_CODES: dict[str, tuple[str, str]] = {
+    "KZ001": ("unreadable-file", "the file is missing or cannot be read"),
+    "KZ002": ("not-utf8", "the file is not UTF-8 text"),
+    "KZ003": ("yaml-syntax", "the file is not valid YAML"),
+    "KZ004": ("not-one-document", "the file is empty or holds more than one YAML document"),
+    "KZ005": ("wrong-shape", "a value has the wrong shape (mapping, list or single value expected)"),
+    "KZ006": ("unknown-key", "a key that the kzvote/1 format does not have"),
+    "KZ007": ("missing-key", "a required key is missing or empty"),
+    "KZ008": ("duplicate-key", "the same key twice in one mapping"),
+    "KZ009": ("duplicate-name", "two candidates or regions with the same name or alias"),
+    "KZ010": ("bad-count", "a count that is not a whole number >= 0 written in plain digits"),
+    "KZ011": ("bad-percent", "a percentage that is not a plain number from 0 to 100"),
+    "KZ012": ("bad-value", "a date, stage, base or format that is not one of the allowed values"),
+    "KZ013": ("unsafe-yaml", "anchors/aliases, absurd nesting or size, which results files never need"),
+    "KZ014": ("unknown-name", "a region's votes name no candidate"),
+}
+
+PLAIN_COUNT = re.compile(r"0|[1-9][0-9]*")
+PLAIN_PERCENT = re.compile(r"[0-9]+(\.[0-9]+)?")
+GROUPED_COUNT = re.compile(r"[0-9]{1,3}(?:\s*[,.' \u00a0\u2009\u202f_]\s*[0-9]{3})+")
+
+
+def load(path: str | FilePath, display_name: str | None = None) -> Results:
+    """Read a results file. Raises KzvoteError with every problem found, each located."""
+    name = display_name or str(path)
+    return parse(read_bytes(path, name), name)
+
+
+def read_bytes(path: str | FilePath, name: str) -> bytes:
+    try:
+        # Read-only, and only ever read: kzvote never writes a data file.
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _fail(name, "KZ001", "no such file (pass a results file, or set KZVOTE_FILE)") from None
+    except IsADirectoryError:
+        raise _fail(name, "KZ001", "is a directory, not a results file") from None
+    except OSError as error:
+        raise _fail(name, "KZ001", f"cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise _fail(name, "KZ013", f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a results file")
+    return data
+
+
+def parse(data: bytes, name: str = "<data>") -> Results:
+    text = _decode(data, name)
+    node = _compose(text, name)
+    reader = _Reader(name)
+    raw = reader.read(node, RESULTS, ())
+    results = _build(raw, reader) if not reader.problems else None
+    if reader.problems or results is None:
+        raise KzvoteError(sorted(reader.problems, key=Finding.sort_key))
+    return results
+
+
+def _finding(file: str, code: str, message: str, path: Path = (), position: Position | None = None) -> Finding:
+    return Finding(
+        code=code,
+        name=INPUT_CODES[code][0],
+        severity=Severity.ERROR,
+        message=message,
+        path=path,
+        position=position,
+        file=file,
+    )
+
+
+def _fail(file: str, code: str, message: str, position: Position | None = None) -> KzvoteError:
+    return KzvoteError([_finding(file, code, message, position=position)])
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise _fail(
+            name,
+            "KZ002",
+            f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+            Position(line, column),
+        ) from None
+
+
+def _mark(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+class _UnsafeYaml(Exception):
+    def __init__(self, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """Composes nodes but refuses aliases and deep nesting before they can cost memory or time."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _UnsafeYaml("YAML aliases (*name) are not allowed in results files; write the value out", _mark(event.start_mark))
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _UnsafeYaml(f"nested more than {MAX_DEPTH} levels deep", _mark(self.peek_event().start_mark))
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _compose(text: str, name: str) -> yaml.Node:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _UnsafeYaml as error:
+        raise _fail(name, "KZ013", str(error), error.position) from None
+    except yaml.composer.ComposerError as error:
+        if error.problem and "single document" in error.problem:
+            raise _fail(name, "KZ004", "holds more than one YAML document (---); keep one", _mark(error.problem_mark)) from None
+        raise _yaml_error(error, name) from None
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error, name) from None
+    except yaml.YAMLError as error:
+        raise _fail(name, "KZ003", f"YAML error: {error}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise _fail(name, "KZ004", "the file is empty; see README for the kzvote/1 format", Position(1, 1))
+    return node
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, name: str) -> KzvoteError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "syntax error"
+    if error.context:
+        problem = f"{problem} ({error.context}"
+        if error.context_mark and mark and error.context_mark.line != mark.line:
+            problem += f" at line {error.context_mark.line + 1}"
+        problem += ")"
+    return _fail(name, "KZ003", f"YAML syntax error: {problem}", _mark(mark) if mark else None)
+
+
+@dataclass
+class _Located:
+    """A value read from the tree, with the place of the node it came from."""
+
+    value: Any
+    position: Position
+
+
+def did_you_mean(word: str, options: Any) -> str:
+    import difflib  # only on the error path
+
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+@dataclass
+class _Reader:
+    """Walks nodes against the declared fields, collecting every problem instead of stopping."""
+
+    file: str
+    problems: list[Finding] = field(default_factory=list)
+    key_positions: dict[Path, Position] = field(default_factory=dict)
+
+    def problem(self, code: str, message: str, path: Path, position: Position | None) -> None:
+        where = format_path(path)
+        self.problems.append(_finding(self.file, code, f"{where}: {message}" if where else message, path, position))
+
+    def read(self, node: yaml.Node, spec: Field, path: Path) -> Any:
+        reader = getattr(self, f"_read_{spec.kind.name.lower()}")
+        return reader(node, spec, path)
+
+    def _expect(self, node: yaml.Node, node_type: type, what: str, path: Path) -> bool:
+        if isinstance(node, node_type):
+            return True
+        found = {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}.get(type(node), "a single value")
+        self.problem("KZ005", f"expected {what}, found {found}", path, _mark(node.start_mark))
+        return False
+
+    def _read_record(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, Any] | None:
+        if not self._expect(node, yaml.MappingNode, "a mapping of keys", path):
+            return None
+        allowed = {f.name: f for f in spec.fields}
+        seen: dict[str, Position] = {}
+        values: dict[str, Any] = {"@": _mark(node.start_mark)}
+        for key_node, value_node in node.value:
+            key_at = _mark(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem("KZ005", "a key must be a plain name", path, key_at)
+                continue
+            key = key_node.value
+            if key in seen:
+                first = seen[key]
+                self.problem("KZ008", f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep the last one", path + (key,), key_at)
+                continue
+            seen[key] = key_at
+            if key not in allowed:
+                self.problem("KZ006", f"unknown key '{key}'{did_you_mean(key, allowed)}", path + (key,), key_at)
+                continue
+            self.key_positions[path + (key,)] = key_at
+            if _is_null(value_node):
+                continue  # an empty optional value is the same as leaving it out
+            values[key] = self.read(value_node, allowed[key], path + (key,))
+        for name, child in allowed.items():
+            if child.required and name not in values:
+                if name in seen:
+                    self.problem("KZ007", f"'{name}' needs a value", path + (name,), seen[name])
+                else:
+                    self.problem("KZ007", f"missing required key '{name}'", path, _mark(node.start_mark))
+        return values
+
+    def _read_record_list(self, node: yaml.Node, spec: Field, path: Path) -> list[Any] | None:
+        if not self._expect(node, yaml.SequenceNode, "a list", path):
+            return None
+        if len(node.value) < spec.min_items:
+            self.problem("KZ007", f"needs at least {spec.min_items} item(s)", path, _mark(node.start_mark))
+        for i, item in enumerate(node.value):
+            self.key_positions[path + (i,)] = _mark(item.start_mark)
+        return [self._read_record(item, spec, path + (i,)) for i, item in enumerate(node.value)]
+
+    def _read_text_list(self, node: yaml.Node, spec: Field, path: Path) -> list[_Located] | None:
+        if not self._expect(node, yaml.SequenceNode, "a list", path):
+            return None
+        return [self._read_text(item, spec, path + (i,)) for i, item in enumerate(node.value)]
+
+    def _read_count_map(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, tuple[Figure | None, Position]] | None:
+        if not self._expect(node, yaml.MappingNode, "a mapping of name: votes", path):
+            return None
+        result: dict[str, tuple[Figure | None, Position]] = {}
+        for key_node, value_node in node.value:
+            key_at = _mark(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem("KZ005", "a key must be a plain name", path, key_at)
+                continue
+            if key_node.value in result:
+                first = result[key_node.value][1]
+                self.problem("KZ008", f"duplicate key '{key_node.value}' (first at line {first.line})", path + (key_node.value,), key_at)
+                continue
+            result[key_node.value] = (self._read_count(value_node, spec, path + (key_node.value,)), key_at)
+        return result
+
+    def _scalar(self, node: yaml.Node, path: Path, what: str) -> yaml.ScalarNode | None:
+        if self._expect(node, yaml.ScalarNode, what, path):
+            return node  # type: ignore[return-value]
+        return None
+
+    def _read_text(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+        scalar = self._scalar(node, path, "text")
+        if scalar is None:
+            return None
+        # Any scalar's written text is taken as is: a name like "No" or "2022" stays that text.
+        return _Located(scalar.value.strip(), _mark(scalar.start_mark))
+
+    def _read_choice(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+        scalar = self._scalar(node, path, f"one of {', '.join(spec.choices)}")
+        if scalar is None:
+            return None
+        if scalar.value not in spec.choices:
+            options = " | ".join(spec.choices)
+            self.problem("KZ012", f"'{scalar.value}' is not one of: {options}{did_you_mean(scalar.value, spec.choices)}", path, _mark(scalar.start_mark))
+            return None
+        return _Located(scalar.value, _mark(scalar.start_mark))
+
+    def _read_date(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+        scalar = self._scalar(node, path, "an ISO date (YYYY-MM-DD)")
+        if scalar is None:
+            return None
+        try:
+            return _Located(dt.date.fromisoformat(scalar.value.strip()), _mark(scalar.start_mark))
+        except ValueError:
+            self.problem("KZ012", f"'{scalar.value}' is not an ISO date (YYYY-MM-DD)", path, _mark(scalar.start_mark))
+            return None
+
+    def _read_count(self, node: yaml.Node, spec: Field, path: Path) -> Figure | None:
+        scalar = self._scalar(node, path, "a whole number of votes")
+        if scalar is None:
+            return None
+        text, position = scalar.value, _mark(scalar.start_mark)
+        if scalar.tag == "tag:yaml.org,2002:int" and PLAIN_COUNT.fullmatch(text):
+            return Figure(int(text), text, position)
+        self.problem("KZ010", _count_complaint(scalar), path, position)
+        return None
+
+    def _read_percent(self, node: yaml.Node, spec: Field, path: Path) -> Figure | None:
+        scalar = self._scalar(node, path, "a percentage")
+        if scalar is None:
+            return None
+        text, position = scalar.value, _mark(scalar.start_mark)
+        is_number = scalar.tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int")
+        if is_number and PLAIN_PERCENT.fullmatch(text):
+            value = Fraction(text)
+            if value <= 100:
+                return Figure(value, text, position)
+            self.problem("KZ011", f"{text} is not a percentage from 0 to 100", path, position)
+            return None
+        self.problem("KZ011", _percent_complaint(scalar), path, position)
+        return None
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _count_complaint(scalar: yaml.ScalarNode) -> str:
+    text = scalar.value.strip()
+    shown = f"'{scalar.value}'"
+    if scalar.tag == "tag:yaml.org,2002:bool":
+        return f"{shown} is a yes/no value, not a number of votes"
+    if GROUPED_COUNT.fullmatch(text):
+        digits = re.sub(r"\D", "", text)
+        return f"{shown} is not a plain number; write {digits} (digits only, no separators)"
+    if re.fullmatch(r"[-+]?[0-9]+(\.0+)?", text) and text.startswith("-"):
+        return f"{shown} is negative; a count of votes is 0 or more"
+    if re.fullmatch(r"\+?0[0-9]+", text):
+        return f"{shown} has a leading zero (YAML may read it as octal); write {int(text.lstrip('+'))}"
+    if re.fullmatch(r"[-+]?[0-9]*\.[0-9]+", text):
+        return f"{shown} is not a whole number; a count of votes has no fraction"
+    if scalar.tag == "tag:yaml.org,2002:int":
+        return f"{shown} is not written in plain digits; write {int(yaml.safe_load(text))}" if text else "empty"
+    return f"{shown} is not a whole number of votes"
+
+
+def _percent_complaint(scalar: yaml.ScalarNode) -> str:
+    text = scalar.value.strip()
+    shown = f"'{scalar.value}'"
+    if scalar.tag == "tag:yaml.org,2002:bool":
+        return f"{shown} is a yes/no value, not a percentage"
+    candidate = text.replace("%", "").replace(",", ".").replace(" ", "")
+    if PLAIN_PERCENT.fullmatch(candidate) and Fraction(candidate) <= 100:
+        if scalar.style in ('"', "'") and candidate == text:
+            return f"{shown} is quoted text; write it as a number: {candidate}"
+        return f"{shown} is not a plain number; write {candidate} (decimal point, no % sign)"
+    if re.fullmatch(r"-[0-9.]+", text):
+        return f"{shown} is negative; a percentage is from 0 to 100"
+    if re.fullmatch(r"[0-9.]+[eE][-+]?[0-9]+", text):
+        return f"{shown}: write percentages as plain decimals, so their precision is visible"
+    return f"{shown} is not a percentage from 0 to 100"
+
+
+# -- from checked raw values to the model --------------------------------------------------------
+
+
+def _figure(raw: dict[str, Any], key: str) -> Figure | None:
+    value = raw.get(key)
+    return value if isinstance(value, Figure) else None
+
+
+def _text(raw: dict[str, Any], key: str) -> str | None:
+    value = raw.get(key)
+    return value.value if isinstance(value, _Located) else None
+
+
+def _counts(raw: dict[str, Any]) -> Counts:
+    return Counts(
+        registered=_figure(raw, "registered"),
+        ballots_cast=_figure(raw, "ballots_cast"),
+        invalid_ballots=_figure(raw, "invalid_ballots"),
+        turnout_percent=_figure(raw, "turnout_percent"),
+        polling_stations=_figure(raw, "polling_stations"),
+    )
+
+
+def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
+    election_raw = raw["election"]
+    majority = _figure(election_raw, "majority_percent") or Figure(Fraction(50), "50")
+    election = Election(
+        title=_text(election_raw, "title") or "",
+        country=_text(election_raw, "country") or "",
+        date=_text(election_raw, "date"),  # type: ignore[arg-type]
+        stage=_text(election_raw, "stage") or "",
+        percent_of=_text(election_raw, "percent_of") or "",
+        majority_percent=majority,
+        authority=_text(election_raw, "authority"),
+        announced=_text(election_raw, "announced"),
+    )
+    candidates = tuple(
+        Choice(
+            name=_text(item, "name") or "",
+            path=("candidates", i),
+            votes=item["votes"],
+            percent=_figure(item, "percent"),
+            nominated_by=_text(item, "nominated_by"),
+            aliases=tuple(a.value for a in item.get("aliases") or () if a is not None),
+            position=item["@"],
+        )
+        for i, item in enumerate(raw["candidates"])
+    )
+    against_all = None
+    if "against_all" in raw:
+        item = raw["against_all"]
+        against_all = Choice(
+            AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"]
+        )
+    names = _name_index(candidates, reader)
+    regions = tuple(_region(item, i, names, reader) for i, item in enumerate(raw.get("regions") or ()))
+    _check_unique_regions(regions, reader)
+    if reader.problems:
+        return None
+    return Results(
+        file=reader.file,
+        election=election,
+        turnout=_counts(raw["turnout"]),
+        candidates=candidates,
+        against_all=against_all,
+        regions=regions,
+        positions=dict(reader.key_positions),
+    )
+
+
+def _name_index(candidates: tuple[Choice, ...], reader: _Reader) -> dict[str, str]:
+    """Every spelling (name or alias, case-folded) -> the candidate's name; clashes are problems."""
+    index: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for candidate in candidates:
+        line = candidate.position.line if candidate.position else 0
+        if candidate.name in first_line:
+            reader.problem("KZ009", f"duplicate candidate '{candidate.name}' (first at line {first_line[candidate.name]})", candidate.path + ("name",), candidate.position)
+            continue
+        first_line[candidate.name] = line
+        for spelling in (candidate.name, *candidate.aliases):
+            owner = index.setdefault(spelling.casefold(), candidate.name)
+            if owner != candidate.name:
+                reader.problem("KZ009", f"'{spelling}' already names {owner}", candidate.path + ("aliases",), candidate.position)
+    return index
+
+
+def resolve_name(spelling: str, names: dict[str, str]) -> str | None:
+    if spelling.replace(" ", "_").casefold() in ("against_all", "against-all"):
+        return AGAINST_ALL
+    return names.get(spelling.casefold())
+
+
+def _region(raw: dict[str, Any], index: int, names: dict[str, str], reader: _Reader) -> Region:
+    path: Path = ("regions", index)
+    votes: dict[str, Figure] = {}
+    for spelling, (figure, key_at) in (raw.get("votes") or {}).items():
+        name = resolve_name(spelling, names)
+        if name is None:
+            reader.problem("KZ014", f"'{spelling}' is not a candidate{did_you_mean(spelling, set(names.values()))}", path + ("votes", spelling), key_at)
+        elif figure is not None:
+            votes[name] = figure
+    return Region(_text(raw, "name") or "", path, _counts(raw), votes, raw["@"])
+
+
+def _check_unique_regions(regions: tuple[Region, ...], reader: _Reader) -> None:
+    seen: dict[str, Region] = {}
+    for region in regions:
+        first = seen.setdefault(region.name, region)
+        if first is not region:
+            line = first.position.line if first.position else "?"
+            reader.problem("KZ009", f"duplicate region '{region.name}' (first at line {line})", region.path + ("name",), region.position)

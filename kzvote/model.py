@@ -1,0 +1,104 @@
+"""A results file as loaded: plain frozen data, every figure with its source text and place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Union
+
+from kzvote.arith import decimals_of
+from kzvote.findings import PathPart, Position
+
+Path = tuple[PathPart, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as written: value, the exact source text ("2.60"), and where it stands."""
+
+    value: Union[int, Fraction]
+    text: str
+    position: Position | None = None
+
+    @property
+    def decimals(self) -> int:
+        return decimals_of(self.text)
+
+    @property
+    def count(self) -> int:
+        assert isinstance(self.value, int)
+        return self.value
+
+
+@dataclass(frozen=True)
+class Election:
+    title: str
+    country: str
+    date: dt.date
+    stage: str
+    percent_of: str
+    majority_percent: Figure
+    authority: str | None = None
+    announced: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The figures a whole election and each region share."""
+
+    registered: Figure | None = None
+    ballots_cast: Figure | None = None
+    invalid_ballots: Figure | None = None
+    turnout_percent: Figure | None = None
+    polling_stations: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A line on the ballot: a candidate, or "against all"."""
+
+    name: str
+    path: Path
+    votes: Figure
+    percent: Figure | None = None
+    nominated_by: str | None = None
+    aliases: tuple[str, ...] = ()
+    is_against_all: bool = False
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    path: Path
+    counts: Counts
+    votes: dict[str, Figure] = field(default_factory=dict)  # choice name -> votes
+    position: Position | None = None
+
+
+AGAINST_ALL = "Against all"
+
+
+@dataclass(frozen=True)
+class Results:
+    file: str
+    election: Election
+    turnout: Counts
+    candidates: tuple[Choice, ...]
+    against_all: Choice | None = None
+    regions: tuple[Region, ...] = ()
+    # where each key of the file stands, by path: lets a finding about a whole section point somewhere
+    positions: dict[Path, Position] = field(default_factory=dict)
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """Everything that counts as a valid vote, in ballot order, against all last."""
+        return self.candidates + ((self.against_all,) if self.against_all else ())
+
+    def where(self, path: Path) -> Position | None:
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return None

@@ -1,0 +1,123 @@
+"""The kzvote/1 file format, declared once.
+
+The loader walks YAML nodes against these declarations; nothing else spells out which keys exist.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+FORMAT_VERSION = "kzvote/1"
+STAGES = ("preliminary", "final")
+PERCENT_BASES = ("valid", "cast", "registered")
+
+
+class Kind(enum.Enum):
+    TEXT = "text"
+    COUNT = "count"  # whole number >= 0, written as plain digits
+    PERCENT = "percent"  # 0-100; its written decimals are its precision
+    DATE = "date"  # ISO date
+    CHOICE = "choice"  # one of Field.choices
+    TEXT_LIST = "text list"
+    COUNT_MAP = "count map"  # name -> count
+    RECORD = "record"  # mapping with Field.fields
+    RECORD_LIST = "record list"  # list of mappings with Field.fields
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    required: bool = False
+    doc: str = ""
+    choices: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+    min_items: int = 0
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _region_figures() -> tuple[Field, ...]:
+    return (
+        Field("registered", Kind.COUNT, doc="voters on the lists"),
+        Field("ballots_cast", Kind.COUNT, doc="voters who received a ballot (took part)"),
+        Field("invalid_ballots", Kind.COUNT, doc="ballots declared invalid"),
+        Field("turnout_percent", Kind.PERCENT, doc="turnout as published"),
+        Field("polling_stations", Kind.COUNT, doc="number of polling stations"),
+    )
+
+
+ELECTION = Field(
+    "election",
+    Kind.RECORD,
+    required=True,
+    fields=(
+        Field("title", Kind.TEXT, required=True),
+        Field("country", Kind.TEXT, required=True),
+        Field("date", Kind.DATE, required=True, doc="election day, ISO date"),
+        Field("authority", Kind.TEXT, doc="who published the results"),
+        Field("stage", Kind.CHOICE, required=True, choices=STAGES),
+        Field("announced", Kind.DATE, doc="when these results were announced"),
+        Field(
+            "percent_of",
+            Kind.CHOICE,
+            required=True,
+            choices=PERCENT_BASES,
+            doc="what published candidate percentages are shares of: valid (all candidates + against all), "
+            "cast (ballots cast) or registered (voters on the lists)",
+        ),
+        Field(
+            "majority_percent",
+            Kind.PERCENT,
+            doc="elected outright with MORE than this share of the base (default 50)",
+        ),
+    ),
+)
+
+TURNOUT = Field(
+    "turnout",
+    Kind.RECORD,
+    required=True,
+    fields=tuple(
+        Field(f.name, f.kind, required=f.name in ("registered", "ballots_cast"), doc=f.doc)
+        for f in _region_figures()
+    ),
+)
+
+CANDIDATE = (
+    Field("name", Kind.TEXT, required=True),
+    Field("nominated_by", Kind.TEXT),
+    Field("votes", Kind.COUNT, required=True),
+    Field("percent", Kind.PERCENT, doc="as published"),
+    Field("aliases", Kind.TEXT_LIST, doc="other spellings of the name"),
+)
+
+RESULTS = Field(
+    "results",
+    Kind.RECORD,
+    required=True,
+    fields=(
+        Field("format", Kind.CHOICE, required=True, choices=(FORMAT_VERSION,)),
+        ELECTION,
+        TURNOUT,
+        Field("candidates", Kind.RECORD_LIST, required=True, fields=CANDIDATE, min_items=1),
+        Field(
+            "against_all",
+            Kind.RECORD,
+            doc='the "against all" line: counts as valid, never wins',
+            fields=(Field("votes", Kind.COUNT, required=True), Field("percent", Kind.PERCENT)),
+        ),
+        Field(
+            "regions",
+            Kind.RECORD_LIST,
+            doc="optional, may be partial",
+            fields=(
+                Field("name", Kind.TEXT, required=True),
+                *_region_figures(),
+                Field("votes", Kind.COUNT_MAP, doc="candidate name (or against_all) -> votes in this region"),
+            ),
+        ),
+    ),
+)
