@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from kzvote.errors import KzvoteError
-from kzvote.findings import Finding, PathPart, Position, Severity, format_path
+from kzvote.findings import Finding, Position, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, Results
 from kzvote.schema import RESULTS, Field, Kind
 
@@ -195,8 +195,7 @@ class _Reader:
     key_positions: dict[Path, Position] = field(default_factory=dict)
 
     def problem(self, code: str, message: str, path: Path, position: Position | None) -> None:
-        where = format_path(path)
-        self.problems.append(_finding(self.file, code, f"{where}: {message}" if where else message, path, position))
+        self.problems.append(_finding(self.file, code, message, path, position))
 
     def read(self, node: yaml.Node, spec: Field, path: Path) -> Any:
         reader = getattr(self, f"_read_{spec.kind.name.lower()}")

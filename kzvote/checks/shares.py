@@ -114,7 +114,7 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
         if analysis.mismatches:
             message += f" (all but {len(analysis.mismatches)} of them)"
         if not_others:
-            message += f", which rules out {not_others}"
+            message += f"; they are not shares of {not_others}"
         yield IMPLIED_BASE(ctx, message, ("election", "percent_of"), figures=figures)
         return
     corrected = analysis.corrected_valid

@@ -1,0 +1,196 @@
+"""The command line: options in, a view rendered, an exit code out. No arithmetic here."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, Optional
+
+import typer
+
+from kzvote import __version__
+from kzvote.findings import Finding, Severity, worst
+from kzvote.model import Results
+from kzvote.views import View
+
+EXIT_CLEAN, EXIT_INCONSISTENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+DEFAULT_FILE = "results.yaml"
+
+app = typer.Typer(
+    name="kzvote",
+    help="Reconcile election results: vote counts against published percentages.\n\n"
+    "FILE defaults to $KZVOTE_FILE, else ./results.yaml. Exit codes: 0 clean, 1 inconsistencies "
+    "found (errors; warnings too with --strict), 2 bad input or usage.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ViewFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class CheckFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Sort(str, enum.Enum):
+    votes = "votes"
+    name = "name"
+    ballot = "ballot"
+
+
+FileArg = Annotated[Optional[Path], typer.Argument(help="Results file (kzvote/1 YAML).", show_default=False)]
+FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour even on a terminal (NO_COLOR works too).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kzvote {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    pass
+
+
+def resolve_file(file: Optional[Path]) -> Path:
+    return file or Path(os.environ.get("KZVOTE_FILE") or DEFAULT_FILE)
+
+
+def exit_code(findings: list[Finding], strict: bool) -> int:
+    level = worst(findings)
+    if level is Severity.ERROR or (strict and level is Severity.WARNING):
+        return EXIT_INCONSISTENT
+    return EXIT_CLEAN
+
+
+def _stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _load_or_exit(file: Optional[Path]) -> Results:
+    from kzvote.errors import KzvoteError
+    from kzvote.load import load
+    from kzvote.render.cells import finding_line
+
+    path = resolve_file(file)
+    try:
+        return load(path)
+    except KzvoteError as error:
+        for finding in error.findings:
+            _stderr(finding_line(finding))
+        count = len(error.findings)
+        _stderr(f"kzvote: {path}: {count} problem{'s' if count != 1 else ''}, nothing checked (exit 2)")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _emit(view: View, format_name: str, no_color: bool) -> None:
+    from kzvote.render import Options, render
+
+    render(view, format_name, sys.stdout, Options(color=False if no_color else None))
+
+
+def _run_view(file: Optional[Path], format_name: str, no_color: bool, strict: bool, build: Callable[[Results, list[Finding]], View]) -> NoReturn:
+    from kzvote.checks import run_checks
+
+    results = _load_or_exit(file)
+    findings = run_checks(results)
+    _emit(build(results, findings), format_name, no_color)
+    raise typer.Exit(exit_code(findings, strict))
+
+
+@app.command()
+def report(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+    """Results as the commission publishes them, the outcome, and the reconciliation summary."""
+    from kzvote import views
+
+    _run_view(file, format.value, no_color, strict, views.report)
+
+
+@app.command()
+def candidates(
+    file: FileArg = None,
+    sort: Annotated[Sort, typer.Option("--sort", help="Order of candidates: by votes, by name, or as on the ballot.")] = Sort.votes,
+    format: FormatOpt = ViewFormat.table,
+    no_color: NoColorOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Candidates: votes, computed and published percentages, difference, share bar."""
+    from kzvote import views
+
+    _run_view(file, format.value, no_color, strict, lambda r, f: views.candidates(r, f, sort.value))
+
+
+@app.command()
+def turnout(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+    """Turnout: registered, cast, computed vs published, valid/invalid, stations; regions too."""
+    from kzvote import views
+
+    _run_view(file, format.value, no_color, strict, views.turnout)
+
+
+@app.command()
+def reconcile(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+    """Every finding with its figures, and the base the published percentages imply."""
+    from kzvote import views
+
+    _run_view(file, format.value, no_color, strict, views.reconcile)
+
+
+@app.command()
+def check(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Results files (default: $KZVOTE_FILE or ./results.yaml).", show_default=False)] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    strict: StrictOpt = False,
+    notes: Annotated[bool, typer.Option("--notes", help="Show notes (implied base, outcome) too.")] = False,
+) -> None:
+    """For CI: validate and reconcile, one line per finding. Exit 0 clean, 1 errors, 2 bad input."""
+    from kzvote import views
+    from kzvote.checks import run_checks
+    from kzvote.errors import KzvoteError
+    from kzvote.load import load
+
+    paths = files or [resolve_file(None)]
+    findings: list[Finding] = []
+    unreadable = False
+    for path in paths:
+        try:
+            findings += run_checks(load(path))
+        except KzvoteError as error:
+            findings += error.findings
+            unreadable = True
+    _emit(views.check(", ".join(map(str, paths)), findings, notes), format.value, no_color=True)
+    raise typer.Exit(EXIT_BAD_INPUT if unreadable else exit_code(findings, strict))
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        # Output piped into `head` and cut short: not an error of ours.
+        sys.stderr.close()
+        os._exit(EXIT_CLEAN)
+    except Exception as error:  # a bug: say so in one line, not a traceback
+        if os.environ.get("KZVOTE_DEBUG"):
+            raise
+        _stderr(f"kzvote: internal error: {type(error).__name__}: {error} (set KZVOTE_DEBUG=1 for a traceback; please report)")
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,95 @@
+"""Cell values as people read them and as machines read them, shared by all renderers."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from kzvote.arith import format_fixed
+from kzvote.findings import Finding
+from kzvote.views import Column, Percent, Table
+
+BAR_WIDTH = 20
+
+
+def human(value: Any, column: Column) -> str:
+    if value is None:
+        return ""
+    if column.kind == "count":
+        return f"{value:,}"
+    if column.kind in ("percent", "signed"):
+        text = format_fixed(value.value, value.decimals)
+        return ("+" + text if value.value > 0 else text) if column.kind == "signed" else text
+    if column.kind == "bool":
+        return "yes" if value else "NO"
+    if column.kind == "bar":
+        return bar(value)
+    return str(value)
+
+
+def bar(share: Fraction | None, width: int = BAR_WIDTH) -> str:
+    if share is None:
+        return ""
+    eighths = round(share / 100 * width * 8)
+    full, rest = divmod(int(eighths), 8)
+    return "█" * full + (" ▏▎▍▌▋▊▉"[rest] if rest else "")
+
+
+def machine(value: Any, column: Column) -> Any:
+    """Numbers as numbers, percentages 0-100 as floats, nothing formatted."""
+    if isinstance(value, Percent):
+        return round(float(value.value), 6)
+    if isinstance(value, Fraction):
+        return round(float(value), 6)
+    return value
+
+
+def human_columns(table: Table) -> list[Column]:
+    return [c for c in table.columns if c.human and any(row.get(c.key) not in (None, "") for row in table.rows)]
+
+
+def machine_columns(table: Table) -> list[Column]:
+    return [c for c in table.columns if c.machine]
+
+
+def location(finding: Finding) -> str:
+    if finding.position is None:
+        return finding.file
+    return f"{finding.file}:{finding.position.line}:{finding.position.column}"
+
+
+def finding_line(finding: Finding) -> str:
+    """The one-line form of a finding: results.yaml:35:5: error KZ101 candidates[3].votes: ..."""
+    path = f" {finding.path_text}:" if finding.path else ":"
+    return f"{location(finding)}: {finding.severity} {finding.code}{path} {finding.message}"
+
+
+FINDING_COLUMNS = (
+    Column("file", "File"),
+    Column("line", "Line", "count"),
+    Column("column", "Col", "count"),
+    Column("severity", "Severity"),
+    Column("code", "Code"),
+    Column("name", "Rule"),
+    Column("path", "Path"),
+    Column("message", "Message"),
+)
+
+
+def finding_record(finding: Finding) -> dict[str, Any]:
+    return {
+        "file": finding.file,
+        "line": finding.position.line if finding.position else None,
+        "column": finding.position.column if finding.position else None,
+        "severity": str(finding.severity),
+        "code": finding.code,
+        "name": finding.name,
+        "path": finding.path_text,
+        "subject": finding.subject or None,
+        "message": finding.message,
+        "figures": dict(finding.figures),
+    }
+
+
+def shown_findings(findings: list[Finding], notes: bool) -> list[Finding]:
+    return [f for f in findings if notes or f.severity.name != "NOTE"]

@@ -1,0 +1,31 @@
+"""CSV: the command's main table, one row per line, raw numbers (no separators, no % signs).
+
+`check` and `reconcile` write their findings, one row each; the other commands their table.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import TextIO
+
+from kzvote.render import Options
+from kzvote.render.cells import FINDING_COLUMNS, finding_record, machine, machine_columns
+from kzvote.views import View
+
+
+def render(view: View, stream: TextIO, options: Options) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    if view.command in ("check", "reconcile") or not view.tables:
+        keys = [c.key for c in FINDING_COLUMNS] + ["figures"]
+        writer.writerow(keys)
+        for finding in view.findings:
+            record = finding_record(finding)
+            record["figures"] = json.dumps(record["figures"], ensure_ascii=False)
+            writer.writerow(["" if record[k] is None else record[k] for k in keys])
+        return
+    table = view.tables[0]
+    columns = machine_columns(table)
+    writer.writerow([c.key for c in columns])
+    for row in table.rows:
+        writer.writerow(["" if (v := machine(row.get(c.key), c)) is None else v for c in columns])

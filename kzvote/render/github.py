@@ -1,0 +1,34 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on its file and line."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from kzvote.findings import Finding, Severity
+from kzvote.render import Options
+from kzvote.render.cells import shown_findings
+from kzvote.views import View
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding) -> str:
+    props = [f"file={_escape_property(finding.file)}"]
+    if finding.position:
+        props += [f"line={finding.position.line}", f"col={finding.position.column}"]
+    props.append(f"title={_escape_property(f'{finding.code} {finding.name}')}")
+    where = f"{finding.path_text}: " if finding.path else ""
+    return f"::{LEVELS[finding.severity]} {','.join(props)}::{_escape_data(where + finding.message)}"
+
+
+def render(view: View, stream: TextIO, options: Options) -> None:
+    for finding in shown_findings(view.findings, view.notes):
+        stream.write(annotation(finding) + "\n")

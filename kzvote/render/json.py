@@ -1,0 +1,30 @@
+"""One JSON object per run: numbers as numbers, percentages 0-100, findings with their figures."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from kzvote import __version__
+from kzvote.render import Options
+from kzvote.render.cells import finding_record, machine, machine_columns
+from kzvote.views import View
+
+
+def document(view: View) -> dict[str, Any]:
+    doc: dict[str, Any] = {"kzvote": __version__, "command": view.command, "file": view.file}
+    if view.header:
+        doc["election"] = view.header
+    if view.facts:
+        doc["facts"] = {label.lower().replace(" ", "_"): text for label, text in view.facts}
+    for table in view.tables:
+        columns = machine_columns(table)
+        doc[table.key] = [{c.key: machine(row.get(c.key), c) for c in columns} for row in table.rows]
+    doc["findings"] = [finding_record(f) for f in view.findings]
+    doc["summary"] = view.summary
+    return doc
+
+
+def render(view: View, stream: TextIO, options: Options) -> None:
+    json.dump(document(view), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

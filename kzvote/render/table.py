@@ -1,0 +1,112 @@
+"""Rich tables for people at a terminal. The only module that imports Rich.
+
+Off a terminal (piped, redirected) it writes the same tables without colour and wide enough that
+nothing is cut or wrapped; NO_COLOR and --no-color turn colour off on a terminal too.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from kzvote.findings import Severity
+from kzvote.render import Options
+from kzvote.render.cells import human, human_columns, location, shown_findings
+from kzvote.views import Column, Table, View
+
+RIGHT = {"count", "percent", "signed"}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+UNLIMITED_WIDTH = 10_000  # off a terminal: never squeeze or ellipsise a table
+
+
+def make_console(stream: TextIO, options: Options, is_terminal: bool = True) -> Console:
+    no_color = options.color is False or (options.color is None and "NO_COLOR" in os.environ)
+    return Console(
+        file=stream,
+        highlight=False,
+        no_color=no_color,
+        color_system="auto" if is_terminal and not no_color else None,
+        width=None if is_terminal else UNLIMITED_WIDTH,
+        emoji=False,
+        markup=False,
+    )
+
+
+def _cell(value: object, column: Column) -> Text:
+    text = Text(human(value, column))  # Text(), never markup: a name like "[red]X" must survive
+    if column.kind == "bool" and value is False:
+        text.stylize("bold red")
+    elif column.kind == "signed" and value is not None and column.key == "difference":
+        text.stylize("dim")
+    elif column.kind == "bar":
+        text.stylize("blue")
+    return text
+
+
+def rich_table(table: Table) -> RichTable:
+    columns = human_columns(table)
+    out = RichTable(title=table.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in columns:
+        out.add_column(column.label, justify="right" if column.kind in RIGHT else "left", no_wrap=column.kind != "text", overflow="fold")
+    for index, row in enumerate(table.rows):
+        if index in table.sections:
+            out.add_section()
+        style = "bold" if row.get("status") == "elected" else None
+        out.add_row(*(_cell(row.get(c.key), c) for c in columns), style=style)
+    return out
+
+
+def render(view: View, stream: TextIO, options: Options) -> None:
+    if stream.isatty():
+        _draw(view, make_console(stream, options))
+        return
+    # Off a terminal, Rich pads every line to the table's width; a file should not end lines in blanks.
+    buffer = io.StringIO()
+    _draw(view, make_console(buffer, options, is_terminal=False))
+    stream.writelines(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
+def _draw(view: View, console: Console) -> None:
+    if view.header:
+        h = view.header
+        title = Text(f"{h['title']} — {h['country']}, {h['date']}", style="bold")
+        title.append(f"  ({h['stage']}{', ' + h['authority'] if h.get('authority') else ''})", style="dim")
+        console.print(title)
+    for label, sentence in view.facts:
+        line = Text(f"{label}: ", style="bold")
+        line.append(sentence)
+        console.print(line)
+    for table in view.tables:
+        console.print()
+        console.print(rich_table(table))
+    if view.show_findings:
+        _print_findings(console, view)
+
+
+def _print_findings(console: Console, view: View) -> None:
+    shown = shown_findings(view.findings, view.notes)
+    summary = view.summary
+    head = Text("Reconciliation: ", style="bold")
+    if summary["errors"] or summary["warnings"]:
+        head.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s)", style="bold red" if summary["errors"] else "yellow")
+    else:
+        head.append("every figure agrees", style="green")
+    if not view.notes and summary["notes"]:
+        head.append(f"  ({summary['notes']} note(s), shown by: kzvote reconcile)", style="dim")
+    console.print()
+    console.print(head)
+    for finding in shown:
+        line = Text("  ")
+        line.append(f"{finding.severity}", style=SEVERITY_STYLE[finding.severity])
+        line.append(f" {finding.code} ", style="bold")
+        line.append(f"{location(finding)} ", style="dim")
+        if finding.path:
+            line.append(f"{finding.path_text}: ")
+        line.append(finding.message)
+        console.print(line)

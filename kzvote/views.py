@@ -1,0 +1,275 @@
+"""What each command shows, as plain data: tables of typed cells and findings. No printing.
+
+Renderers turn a View into text, JSON, CSV or Markdown; a new command builds a View, a new format
+writes one renderer, and neither touches the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from kzvote.arith import agrees, implied_base
+from kzvote.findings import Finding, Severity, count_by_severity
+from kzvote.model import Choice, Counts, Figure, Results
+from kzvote.tally import BASE_NAMES, Tally, turnout_share
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage cell: exact value, and the decimals it is shown with."""
+
+    value: Fraction
+    decimals: int
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | count | percent | signed | bool | bar
+    human: bool = True  # shown in table/markdown
+    machine: bool = True  # written to JSON/CSV
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[dict[str, Any]]
+    sections: tuple[int, ...] = ()  # row indexes that start a new section (e.g. against all)
+
+
+@dataclass(frozen=True)
+class View:
+    command: str
+    file: str
+    header: dict[str, Any] = field(default_factory=dict)
+    facts: list[tuple[str, str]] = field(default_factory=list)  # label, sentence
+    tables: list[Table] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    show_findings: bool = True
+    notes: bool = True  # notes among the findings shown to people
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = count_by_severity(self.findings)
+        return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE]}
+
+
+def header(results: Results) -> dict[str, Any]:
+    election = results.election
+    return {
+        "title": election.title,
+        "country": election.country,
+        "date": election.date.isoformat(),
+        "authority": election.authority,
+        "stage": election.stage,
+        "announced": election.announced.isoformat() if election.announced else None,
+        "percent_of": election.percent_of,
+    }
+
+
+def _published(figure: Figure | None) -> Percent | None:
+    return Percent(figure.value, figure.decimals) if figure is not None else None  # type: ignore[arg-type]
+
+
+def _difference(computed: Fraction | None, published: Figure | None) -> Percent | None:
+    if computed is None or published is None:
+        return None
+    return Percent(computed - published.value, published.decimals + 2)
+
+
+def _fits(computed: Fraction | None, published: Figure | None) -> bool | None:
+    if computed is None or published is None:
+        return None
+    return agrees(computed, published.value, published.decimals)  # type: ignore[arg-type]
+
+
+SORTS = ("votes", "name", "ballot")
+
+
+def candidates_table(results: Results, sort: str = "votes") -> Table:
+    tally = Tally(results)
+    ranks = {id(c): i + 1 for i, c in enumerate(tally.ranked())}
+    outcome = tally.outcome
+    ordered: Sequence[Choice] = {
+        "votes": tally.ranked(),
+        "name": sorted(results.candidates, key=lambda c: c.name.casefold()),
+        "ballot": results.candidates,
+    }[sort]
+    rows = [_choice_row(c, tally, ranks.get(id(c)), _status(c, outcome)) for c in ordered]
+    sections: tuple[int, ...] = ()
+    if results.against_all is not None:
+        sections = (len(rows),)
+        rows.append(_choice_row(results.against_all, tally, None, ""))
+    columns = (
+        Column("rank", "#", "count"),
+        Column("name", "Candidate"),
+        Column("nominated_by", "Nominated by"),
+        Column("votes", "Votes", "count"),
+        Column("percent", f"% of {tally.base_kind}", "percent"),
+        Column("published", "Published %", "percent"),
+        Column("published_decimals", "Decimals", "count", human=False),
+        Column("difference", "Difference", "signed"),
+        Column("fits", "Fits", "bool"),
+        Column("bar", "Share", "bar", machine=False),
+        Column("status", "Status"),
+        Column("against_all", "Against all", "bool", human=False),
+    )
+    return Table("candidates", f"Candidates (percentages of {BASE_NAMES[tally.base_kind]})", columns, rows, sections)
+
+
+def _status(choice: Choice, outcome: Any) -> str:
+    if choice is outcome.leader and outcome.elected:
+        return "elected"
+    if not outcome.elected and not outcome.tie_for_first and choice in (outcome.leader, outcome.runner_up):
+        return "runoff"
+    return ""
+
+
+def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str) -> dict[str, Any]:
+    share = tally.share(choice)
+    return {
+        "rank": rank,
+        "name": choice.name,
+        "nominated_by": choice.nominated_by,
+        "votes": choice.votes.count,
+        "percent": Percent(share, 2) if share is not None else None,
+        "published": _published(choice.percent),
+        "published_decimals": choice.percent.decimals if choice.percent else None,
+        "difference": _difference(share, choice.percent),
+        "fits": _fits(share, choice.percent),
+        "bar": share,
+        "status": status,
+        "against_all": choice.is_against_all,
+    }
+
+
+def turnout_table(results: Results) -> Table:
+    tally = Tally(results)
+    rows = [_area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied)]
+    for region in results.regions:
+        valid = sum(f.count for f in region.votes.values()) if region.votes else None
+        invalid = region.counts.invalid_ballots.count if region.counts.invalid_ballots else None
+        rows.append(_area_row(region.name, region.counts, valid, invalid, False))
+    columns = (
+        Column("area", "Area"),
+        Column("registered", "Registered", "count"),
+        Column("ballots_cast", "Ballots cast", "count"),
+        Column("turnout", "Turnout %", "percent"),
+        Column("published", "Published %", "percent"),
+        Column("published_decimals", "Decimals", "count", human=False),
+        Column("fits", "Fits", "bool"),
+        Column("valid", "Valid", "count"),
+        Column("invalid", "Invalid", "count"),
+        Column("invalid_implied", "Invalid implied", "bool"),
+        Column("polling_stations", "Stations", "count"),
+    )
+    return Table("turnout", "Turnout", columns, rows, (1,) if results.regions else ())
+
+
+def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None, implied: bool) -> dict[str, Any]:
+    computed = turnout_share(counts)
+    return {
+        "area": area,
+        "registered": counts.registered.count if counts.registered else None,
+        "ballots_cast": counts.ballots_cast.count if counts.ballots_cast else None,
+        "turnout": Percent(computed, 2) if computed is not None else None,
+        "published": _published(counts.turnout_percent),
+        "published_decimals": counts.turnout_percent.decimals if counts.turnout_percent else None,
+        "fits": _fits(computed, counts.turnout_percent),
+        "valid": valid,
+        "invalid": invalid,
+        "invalid_implied": implied if invalid is not None else None,
+        "polling_stations": counts.polling_stations.count if counts.polling_stations else None,
+    }
+
+
+def implied_base_table(results: Results) -> Table:
+    """Per choice: the range of bases its (votes, published percent) allows."""
+    tally = Tally(results)
+    base = tally.base
+    rows = []
+    for choice in results.choices:
+        if choice.percent is None:
+            continue
+        interval = implied_base(choice.votes.count, choice.percent.value, choice.percent.decimals)  # type: ignore[arg-type]
+        bounds = interval.whole_numbers()
+        rows.append(
+            {
+                "name": choice.name,
+                "votes": choice.votes.count,
+                "published": _published(choice.percent),
+                "published_decimals": choice.percent.decimals,
+                "base_min": bounds[0] if bounds else None,
+                "base_max": bounds[1] if bounds else None,
+                "fits_declared": base is not None and base in interval,
+            }
+        )
+    columns = (
+        Column("name", "Choice"),
+        Column("votes", "Votes", "count"),
+        Column("published", "Published %", "percent"),
+        Column("published_decimals", "Decimals", "count", human=False),
+        Column("base_min", "Base from", "count"),
+        Column("base_max", "Base to", "count"),
+        Column("fits_declared", f"Holds {tally.base_kind}", "bool"),
+    )
+    return Table("implied_base", f"Implied base: where each published percent puts the {BASE_NAMES[tally.base_kind]}", columns, rows)
+
+
+def outcome_sentence(results: Results) -> str:
+    tally = Tally(results)
+    outcome = tally.outcome
+    leader, second = outcome.leader, outcome.runner_up
+    share = f"{float(outcome.leader_share or 0):.2f}% of {BASE_NAMES[tally.base_kind]}"
+    if outcome.tie_for_first:
+        return f"Tie for first place between {leader.name} and {second.name}"  # type: ignore[union-attr]
+    if outcome.elected:
+        return f"{leader.name} elected in the first round with {share}"
+    if second is None:
+        return f"{leader.name} leads with {share}, short of a majority"
+    return f"No majority: runoff between {leader.name} ({share}) and {second.name}"
+
+
+def turnout_facts(results: Results) -> list[tuple[str, str]]:
+    tally = Tally(results)
+    turnout = results.turnout
+    facts = []
+    if turnout.registered and turnout.ballots_cast:
+        computed = turnout_share(turnout)
+        published = f" (published {turnout.turnout_percent.text}%)" if turnout.turnout_percent else ""
+        facts.append(("Turnout", f"{turnout.ballots_cast.count:,} of {turnout.registered.count:,} registered voters, {float(computed or 0):.2f}%{published}"))
+    invalid = tally.invalid
+    if invalid is not None:
+        how = "implied: cast - valid" if tally.invalid_is_implied else "given"
+        facts.append(("Ballots", f"{tally.valid:,} valid, {invalid:,} invalid ({how})"))
+    if turnout.polling_stations:
+        facts.append(("Polling stations", f"{turnout.polling_stations.count:,}"))
+    facts.append(("Percentages", f"shares of {BASE_NAMES[tally.base_kind]} ({tally.base or 0:,})"))
+    return facts
+
+
+def report(results: Results, findings: list[Finding]) -> View:
+    facts = turnout_facts(results) + [("Outcome", outcome_sentence(results))]
+    return View("report", results.file, header(results), facts, [candidates_table(results)], findings, notes=False)
+
+
+def candidates(results: Results, findings: list[Finding], sort: str) -> View:
+    return View("candidates", results.file, header(results), [("Outcome", outcome_sentence(results))], [candidates_table(results, sort)], findings, notes=False)
+
+
+def turnout(results: Results, findings: list[Finding]) -> View:
+    return View("turnout", results.file, header(results), turnout_facts(results), [turnout_table(results)], findings, notes=False)
+
+
+def reconcile(results: Results, findings: list[Finding]) -> View:
+    return View("reconcile", results.file, header(results), [], [implied_base_table(results)], findings)
+
+
+def check(file: str, findings: list[Finding], notes: bool) -> View:
+    return View("check", file, findings=findings, notes=notes)
