@@ -15,13 +15,14 @@ from kzvote.arith import (
     Consensus,
     Interval,
     agrees,
+    half_unit,
     consensus,
     implied_base,
     one_digit_edits,
     votes_fitting_fixed_base,
     votes_fitting_in_sum,
 )
-from kzvote.model import Choice, Figure
+from kzvote.model import Choice, Figure, Results
 from kzvote.tally import Tally
 
 
@@ -95,11 +96,12 @@ class BaseAnalysis:
     def trusts_declared(self) -> bool:
         """Which story needs fewer wrong figures: "these shares are off at the declared base", or
         "these outliers are off, and (unless fixing them fixes it) the declared base is off too".
-        A tie goes to the declared base, which names the figures concretely."""
+        On a tie, the published percentages, which agree among themselves, are believed over
+        the sum: "valid votes are 11 short" is honest where "2.12 should be 2.13" would mislead."""
         if self.consensus is None or self.declared_fits:
             return True
         base_is_off = 0 if self._outliers_explain_sum() else 1
-        return len(self.misfits_at_declared) <= len(self.outliers) + base_is_off
+        return len(self.misfits_at_declared) < len(self.outliers) + base_is_off
 
     @cached_property
     def mismatches(self) -> tuple[Mismatch, ...]:
@@ -192,3 +194,18 @@ class BaseAnalysis:
             if agrees(share, Fraction(written), percent.decimals):
                 hits.append(Slip(written, how))
         return hits[0] if len(hits) == 1 else None
+
+
+def published_sum(results: Results) -> tuple[Fraction, Fraction] | None:
+    """Sum of the published percentages and its rounding tolerance, when every choice has one."""
+    choices = results.choices
+    if any(c.percent is None for c in choices):
+        return None
+    total = sum((c.percent.value for c in choices), Fraction(0))  # type: ignore[union-attr, misc]
+    tolerance = sum((half_unit(c.percent.decimals) for c in choices), Fraction(0))  # type: ignore[union-attr]
+    return total, tolerance
+
+
+def percent_sum_is_off(results: Results) -> bool:
+    summed = published_sum(results)
+    return summed is not None and results.election.percent_of == "valid" and abs(summed[0] - 100) > summed[1]

@@ -146,7 +146,7 @@ def _compose(text: str, name: str) -> yaml.Node:
     except _UnsafeYaml as error:
         raise _fail(name, "KZ013", str(error), error.position) from None
     except yaml.composer.ComposerError as error:
-        if error.problem and "single document" in error.problem:
+        if "single document" in f"{error.context} {error.problem}":
             raise _fail(name, "KZ004", "holds more than one YAML document (---); keep one", _mark(error.problem_mark)) from None
         raise _yaml_error(error, name) from None
     except yaml.MarkedYAMLError as error:
@@ -237,7 +237,8 @@ class _Reader:
                 if name in seen:
                     self.problem("KZ007", f"'{name}' needs a value", path + (name,), seen[name])
                 else:
-                    self.problem("KZ007", f"missing required key '{name}'", path, _mark(node.start_mark))
+                    where = self.key_positions.get(path, _mark(node.start_mark))
+                    self.problem("KZ007", f"missing required key '{name}'", path, where)
         return values
 
     def _read_record_list(self, node: yaml.Node, spec: Field, path: Path) -> list[Any] | None:

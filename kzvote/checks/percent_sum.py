@@ -2,8 +2,10 @@
 
 KZ105 percent-sum  the published percentages of all choices add up to more than n x h away from 100
 
-Runs only when the base is valid votes, every choice has a percent, and no single share is already
-flagged (a wrong percent moves the sum too; that is one problem, not two).
+Runs when the base is valid votes and every choice has a percent. When the shares all fit their
+counts this cannot fail, so it speaks when they do not: a sum of 97.78 says "a choice of about 2.22%
+is missing" more plainly than the base does (KZ103 then stays quiet). A percent already flagged as a
+typo moved the sum too, and is not reported twice.
 
 Passes: 81.31 + 3.42 + 2.60 + 2.53 + 2.22 + 2.12 + 5.8 = 100.00, tolerance 6 x 0.005 + 0.05.
 """
@@ -11,28 +13,25 @@ Passes: 81.31 + 3.42 + 2.60 + 2.53 + 2.22 + 2.12 + 5.8 = 100.00, tolerance 6 x 0
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
-
-from kzvote.arith import format_fixed, half_unit
+from kzvote.arith import format_fixed
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
+from kzvote.implied import percent_sum_is_off, published_sum
 
 PERCENT_SUM = Rule("KZ105", "percent-sum", Severity.ERROR, "published percentages do not add up to 100")
 RULES = (PERCENT_SUM,)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    choices = ctx.results.choices
-    if ctx.tally.base_kind != "valid" or any(c.percent is None for c in choices) or ctx.base.mismatches:
+    if not percent_sum_is_off(ctx.results) or any(m.blames_percent for m in ctx.base.mismatches):
         return
-    total = sum((c.percent.value for c in choices), Fraction(0))  # type: ignore[union-attr]
-    tolerance = sum((half_unit(c.percent.decimals) for c in choices), Fraction(0))  # type: ignore[union-attr]
-    if abs(total - 100) <= tolerance:
-        return
-    decimals = max(c.percent.decimals for c in choices)  # type: ignore[union-attr]
+    total, tolerance = published_sum(ctx.results)  # type: ignore[misc]
+    decimals = max(c.percent.decimals for c in ctx.results.choices)  # type: ignore[union-attr]
+    gap = 100 - total
+    hint = f"; a choice of about {format_fixed(gap, decimals)}% may be missing" if gap > 0 else ""
     yield PERCENT_SUM(
         ctx,
-        f"the published percentages add up to {format_fixed(total, decimals)}, not 100 (allowed ±{format_fixed(tolerance, decimals + 1)} for rounding)",
+        f"the published percentages add up to {format_fixed(total, decimals)}, not 100 (±{format_fixed(tolerance, decimals + 1)} for rounding){hint}",
         ("candidates",),
-        figures={"sum": float(total), "tolerance": float(tolerance), "choices": len(choices)},
+        figures={"sum": float(total), "tolerance": float(tolerance), "choices": len(ctx.results.choices)},
     )

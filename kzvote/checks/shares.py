@@ -17,7 +17,7 @@ from kzvote import fmt
 from kzvote.arith import looks_rounded
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
-from kzvote.implied import Mismatch
+from kzvote.implied import Mismatch, percent_sum_is_off
 from kzvote.tally import BASE_NAMES
 
 SHARE_MISMATCH = Rule("KZ101", "share-mismatch", Severity.ERROR, "votes do not give the published percentage")
@@ -131,7 +131,14 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
             figures=figures,
         )
         return
+    if percent_sum_is_off(ctx.results):
+        return  # KZ105 names the gap in the percentages, which says more
     hint = "a choice may be missing, or a count is wrong" if declared == "valid" else "check percent_of and the turnout figures"
+    misfits = analysis.misfits_at_declared
+    if 0 < len(misfits) <= 2:
+        hint += "; or a published percent is: at " + fmt.count(base) + " only " + ", ".join(
+            f"{c.name} ({c.percent.text}%; {fmt.percent(tally.share(c), c.percent.decimals)}% would fit)" for c in misfits  # type: ignore[union-attr]
+        ) + " would be off"
     yield NO_COMMON_BASE(
         ctx,
         f"the published percentages pin the base to {_interval_text(ctx)}, but {BASE_NAMES[declared]} are {fmt.count(base)}; {hint}",

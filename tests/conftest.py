@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from kzvote.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "results.yaml"
+SHARED = ROOT.parent / "shared"
+
+
+def bundled_text() -> str:
+    return BUNDLED.read_text(encoding="utf-8")
+
+
+def edited(*replacements: tuple[str, str]) -> str:
+    """The bundled file with each (old, new) replaced exactly once — the way a person edits it."""
+    text = bundled_text()
+    for old, new in replacements:
+        assert text.count(old) == 1, f"{old!r} must occur once in results.yaml"
+        text = text.replace(old, new)
+    return text
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str], Path]:
+    def _write(text: str, name: str = "results.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    runner = CliRunner()
+
+    def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, [str(a) for a in args], env=env)
+
+    return _run
