@@ -7,14 +7,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from kzvote import __version__
 from kzvote.findings import Finding, Severity, worst
-from kzvote.model import Results
-from kzvote.views import View
+
+if TYPE_CHECKING:
+    from kzvote.model import Results
+    from kzvote.views import View
 
 EXIT_CLEAN, EXIT_INCONSISTENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_FILE = "results.yaml"

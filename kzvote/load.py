@@ -231,6 +231,9 @@ class _Reader:
             self.key_positions[path + (key,)] = key_at
             if _is_null(value_node):
                 continue  # an empty optional value is the same as leaving it out
+            if isinstance(value_node, yaml.ScalarNode):
+                # A finding about a single value points at the value, as a compiler points at a token.
+                self.key_positions[path + (key,)] = _mark(value_node.start_mark)
             values[key] = self.read(value_node, allowed[key], path + (key,))
         for name, child in allowed.items():
             if child.required and name not in values:

@@ -272,4 +272,5 @@ def reconcile(results: Results, findings: list[Finding]) -> View:
 
 
 def check(file: str, findings: list[Finding], notes: bool) -> View:
-    return View("check", file, findings=findings, notes=notes)
+    shown = findings if notes else [f for f in findings if f.severity > Severity.NOTE]
+    return View("check", file, findings=shown, notes=notes)

@@ -47,6 +47,8 @@ def _mismatch(ctx: Context, m: Mismatch) -> Finding:
         f"{m.choice.name}: {fmt.votes(votes)} {'is' if votes == 1 else 'are'} {share_text}% of {fmt.count(m.base)} {base_name}, "
         f"not {m.percent.text}% ({fmt.tolerance(decimals)})"
     )
+    if not ctx.base.trusts_declared:
+        message += f" — the other percentages agree on a base of {_interval_text(ctx)}"
     if m.blames_percent:
         assert m.percent_slip is not None
         message += f"; did you mean {m.percent_slip.value}% ({m.percent_slip.how})? {fmt.percent(m.share, decimals)}% would fit these votes"
@@ -133,15 +135,19 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
         return
     if percent_sum_is_off(ctx.results):
         return  # KZ105 names the gap in the percentages, which says more
-    hint = "a choice may be missing, or a count is wrong" if declared == "valid" else "check percent_of and the turnout figures"
-    misfits = analysis.misfits_at_declared
-    if 0 < len(misfits) <= 2:
-        hint += "; or a published percent is: at " + fmt.count(base) + " only " + ", ".join(
-            f"{c.name} ({c.percent.text}%; {fmt.percent(tally.share(c), c.percent.decimals)}% would fit)" for c in misfits  # type: ignore[union-attr]
-        ) + " would be off"
+    lo_whole, hi_whole = interval.whole_numbers() or (0, None)
+    gap = f" ({fmt.count(lo_whole - base)} short)" if base < lo_whole else f" ({fmt.count(base - hi_whole)} too many)" if hi_whole is not None else ""
+    if declared == "valid":
+        hint = "a choice may be missing or a count is wrong"
+        misfits = analysis.misfits_at_declared
+        if 0 < len(misfits) <= 2:
+            fixes = " and ".join(f"{c.name}'s {c.percent.text}% should be {fmt.percent(tally.share(c), c.percent.decimals)}%" for c in misfits)  # type: ignore[union-attr]
+            hint += f" — or, if the sum is right, {fixes}"
+    else:
+        hint = "check percent_of and the turnout figures"
     yield NO_COMMON_BASE(
         ctx,
-        f"the published percentages pin the base to {_interval_text(ctx)}, but {BASE_NAMES[declared]} are {fmt.count(base)}; {hint}",
+        f"the published percentages agree on a base of {_interval_text(ctx)}, but {BASE_NAMES[declared]} are {fmt.count(base)}{gap}: {hint}",
         ("candidates",) if declared == "valid" else ("election", "percent_of"),
         figures=figures,
     )
