@@ -32,6 +32,7 @@ class Column:
     kind: str = "text"  # text | count | percent | signed | bool | bar
     human: bool = True  # shown in table/markdown
     machine: bool = True  # written to JSON/CSV
+    priority: int = 9  # a narrow terminal drops the lowest first; 9 is never dropped
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,13 @@ def _fits(computed: Fraction | None, published: Figure | None) -> bool | None:
 SORTS = ("votes", "name", "ballot")
 
 
-def candidates_table(results: Results, sort: str = "votes") -> Table:
+def flags(findings: list[Finding], path: tuple) -> str:
+    """Codes of the errors and warnings about one choice or area: "ok" when there are none."""
+    codes = sorted({f.code for f in findings if f.severity > Severity.NOTE and f.path[: len(path)] == path})
+    return " ".join(codes) or "ok"
+
+
+def candidates_table(results: Results, findings: list[Finding], sort: str = "votes") -> Table:
     tally = Tally(results)
     ranks = {id(c): i + 1 for i, c in enumerate(tally.ranked())}
     outcome = tally.outcome
@@ -101,23 +108,24 @@ def candidates_table(results: Results, sort: str = "votes") -> Table:
         "name": sorted(results.candidates, key=lambda c: c.name.casefold()),
         "ballot": results.candidates,
     }[sort]
-    rows = [_choice_row(c, tally, ranks.get(id(c)), _status(c, outcome)) for c in ordered]
+    rows = [_choice_row(c, tally, ranks.get(id(c)), _status(c, outcome), findings) for c in ordered]
     sections: tuple[int, ...] = ()
     if results.against_all is not None:
         sections = (len(rows),)
-        rows.append(_choice_row(results.against_all, tally, None, ""))
+        rows.append(_choice_row(results.against_all, tally, None, "", findings))
     columns = (
         Column("rank", "#", "count"),
         Column("name", "Candidate"),
-        Column("nominated_by", "Nominated by"),
+        Column("nominated_by", "Nominated by", priority=1),
         Column("votes", "Votes", "count"),
-        Column("percent", f"% of {tally.base_kind}", "percent"),
+        Column("percent", "Computed %", "percent"),
         Column("published", "Published %", "percent"),
         Column("published_decimals", "Decimals", "count", human=False),
-        Column("difference", "Difference", "signed"),
-        Column("fits", "Fits", "bool"),
-        Column("bar", "Share", "bar", machine=False),
-        Column("status", "Status"),
+        Column("difference", "Difference", "signed", priority=3),
+        Column("fits", "Fits", "bool", human=False),
+        Column("check", "Check", priority=8),
+        Column("bar", "Share", "bar", machine=False, priority=2),
+        Column("status", "Status", priority=6),
         Column("against_all", "Against all", "bool", human=False),
     )
     return Table("candidates", f"Candidates (percentages of {BASE_NAMES[tally.base_kind]})", columns, rows, sections)
@@ -131,7 +139,7 @@ def _status(choice: Choice, outcome: Any) -> str:
     return ""
 
 
-def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str) -> dict[str, Any]:
+def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, findings: list[Finding]) -> dict[str, Any]:
     share = tally.share(choice)
     return {
         "rank": rank,
@@ -143,19 +151,20 @@ def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str) -> 
         "published_decimals": choice.percent.decimals if choice.percent else None,
         "difference": _difference(share, choice.percent),
         "fits": _fits(share, choice.percent),
+        "check": flags(findings, choice.path),
         "bar": share,
         "status": status,
         "against_all": choice.is_against_all,
     }
 
 
-def turnout_table(results: Results) -> Table:
+def turnout_table(results: Results, findings: list[Finding]) -> Table:
     tally = Tally(results)
-    rows = [_area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied)]
+    rows = [_area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied) | {"check": flags(findings, ("turnout",))}]
     for region in results.regions:
         valid = sum(f.count for f in region.votes.values()) if region.votes else None
         invalid = region.counts.invalid_ballots.count if region.counts.invalid_ballots else None
-        rows.append(_area_row(region.name, region.counts, valid, invalid, False))
+        rows.append(_area_row(region.name, region.counts, valid, invalid, False) | {"check": flags(findings, region.path)})
     columns = (
         Column("area", "Area"),
         Column("registered", "Registered", "count"),
@@ -163,11 +172,12 @@ def turnout_table(results: Results) -> Table:
         Column("turnout", "Turnout %", "percent"),
         Column("published", "Published %", "percent"),
         Column("published_decimals", "Decimals", "count", human=False),
-        Column("fits", "Fits", "bool"),
-        Column("valid", "Valid", "count"),
-        Column("invalid", "Invalid", "count"),
-        Column("invalid_implied", "Invalid implied", "bool"),
-        Column("polling_stations", "Stations", "count"),
+        Column("fits", "Fits", "bool", human=False),
+        Column("check", "Check", priority=8),
+        Column("valid", "Valid", "count", priority=4),
+        Column("invalid", "Invalid", "count", priority=3),
+        Column("invalid_implied", "Implied", "bool", priority=1),
+        Column("polling_stations", "Stations", "count", priority=2),
     )
     return Table("turnout", "Turnout", columns, rows, (1,) if results.regions else ())
 
@@ -256,15 +266,15 @@ def turnout_facts(results: Results) -> list[tuple[str, str]]:
 
 def report(results: Results, findings: list[Finding]) -> View:
     facts = turnout_facts(results) + [("Outcome", outcome_sentence(results))]
-    return View("report", results.file, header(results), facts, [candidates_table(results)], findings, notes=False)
+    return View("report", results.file, header(results), facts, [candidates_table(results, findings)], findings, notes=False)
 
 
 def candidates(results: Results, findings: list[Finding], sort: str) -> View:
-    return View("candidates", results.file, header(results), [("Outcome", outcome_sentence(results))], [candidates_table(results, sort)], findings, notes=False)
+    return View("candidates", results.file, header(results), [("Outcome", outcome_sentence(results))], [candidates_table(results, findings, sort)], findings, notes=False)
 
 
 def turnout(results: Results, findings: list[Finding]) -> View:
-    return View("turnout", results.file, header(results), turnout_facts(results), [turnout_table(results)], findings, notes=False)
+    return View("turnout", results.file, header(results), turnout_facts(results), [turnout_table(results, findings)], findings, notes=False)
 
 
 def reconcile(results: Results, findings: list[Finding]) -> View:

@@ -21,7 +21,7 @@ def human(value: Any, column: Column) -> str:
         text = format_fixed(value.value, value.decimals)
         return ("+" + text if value.value > 0 else text) if column.kind == "signed" else text
     if column.kind == "bool":
-        return "yes" if value else "NO"
+        return "yes" if value else "no"
     if column.kind == "bar":
         return bar(value)
     return str(value)

@@ -40,8 +40,8 @@ def make_console(stream: TextIO, options: Options, is_terminal: bool = True) -> 
 
 def _cell(value: object, column: Column) -> Text:
     text = Text(human(value, column))  # Text(), never markup: a name like "[red]X" must survive
-    if column.kind == "bool" and value is False:
-        text.stylize("bold red")
+    if column.key == "check":
+        text.stylize("green" if value == "ok" else "bold red")
     elif column.kind == "signed" and value is not None and column.key == "difference":
         text.stylize("dim")
     elif column.kind == "bar":
@@ -49,17 +49,32 @@ def _cell(value: object, column: Column) -> Text:
     return text
 
 
-def rich_table(table: Table) -> RichTable:
-    columns = human_columns(table)
+def rich_table(table: Table, columns: list[Column]) -> RichTable:
     out = RichTable(title=table.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
-        out.add_column(column.label, justify="right" if column.kind in RIGHT else "left", no_wrap=column.kind != "text", overflow="fold")
+        if column.kind == "text":
+            out.add_column(column.label, overflow="fold", ratio=1 if column.key == "nominated_by" else None)
+        else:  # numbers are never wrapped or cut: reserve their full width
+            widest = max([len(column.label)] + [len(human(row.get(column.key), column)) for row in table.rows])
+            out.add_column(column.label, justify="right" if column.kind in RIGHT else "left", no_wrap=True, min_width=widest)
     for index, row in enumerate(table.rows):
         if index in table.sections:
             out.add_section()
         style = "bold" if row.get("status") == "elected" else None
         out.add_row(*(_cell(row.get(c.key), c) for c in columns), style=style)
     return out
+
+
+def fitted_table(table: Table, console: Console) -> RichTable:
+    """The table with the least important columns dropped until it fits the terminal."""
+    columns = human_columns(table)
+    while True:
+        candidate = rich_table(table, columns)
+        droppable = [c for c in columns if c.priority < 9]
+        natural = console.measure(candidate, options=console.options.update_width(UNLIMITED_WIDTH)).maximum
+        if not droppable or natural <= console.width:
+            return candidate
+        columns.remove(min(droppable, key=lambda c: c.priority))
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
@@ -84,7 +99,7 @@ def _draw(view: View, console: Console) -> None:
         console.print(line)
     for table in view.tables:
         console.print()
-        console.print(rich_table(table))
+        console.print(fitted_table(table, console))
     if view.show_findings:
         _print_findings(console, view)
 
