@@ -172,3 +172,18 @@ def test_piped_table_is_not_squeezed(cli: Run) -> None:
     assert "National Alliance of Professional Social Workers" in out
     assert "…" not in out
     assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_a_bug_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from kzvote import cli as cli_module
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli_module, "app", broken)
+    monkeypatch.delenv("KZVOTE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main()
+    assert exited.value.code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: boom" in err
