@@ -165,6 +165,7 @@ def check(
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     strict: StrictOpt = False,
     notes: Annotated[bool, typer.Option("--notes", help="Show notes (implied base, outcome) too.")] = False,
+    no_color: NoColorOpt = False,  # accepted so scripts can pass it everywhere; check never colours
 ) -> None:
     """For CI: validate and reconcile, one line per finding. Exit 0 clean, 1 errors, 2 bad input."""
     from kzvote import views
