@@ -124,7 +124,7 @@ def _run_view(file: Optional[Path], format_name: str, no_color: bool, strict: bo
 @app.command()
 def report(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
     """Results as the commission publishes them, the outcome, and the reconciliation summary."""
-    from kzvote import views
+    from kzvote.views import results as views
 
     _run_view(file, format.value, no_color, strict, views.report)
 
@@ -138,7 +138,7 @@ def candidates(
     strict: StrictOpt = False,
 ) -> None:
     """Candidates: votes, computed and published percentages, difference, share bar."""
-    from kzvote import views
+    from kzvote.views import results as views
 
     _run_view(file, format.value, no_color, strict, lambda r, f: views.candidates(r, f, sort.value))
 
@@ -146,7 +146,7 @@ def candidates(
 @app.command()
 def turnout(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
     """Turnout: registered, cast, computed vs published, valid/invalid, stations; regions too."""
-    from kzvote import views
+    from kzvote.views import results as views
 
     _run_view(file, format.value, no_color, strict, views.turnout)
 
@@ -154,9 +154,21 @@ def turnout(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color
 @app.command()
 def reconcile(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
     """Every finding with its figures, and the base the published percentages imply."""
-    from kzvote import views
+    from kzvote.views import results as views
 
     _run_view(file, format.value, no_color, strict, views.reconcile)
+
+
+@app.command()
+def sources(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+    """What each outlet reported against the official figures, and against itself."""
+    from kzvote.sources import cross_check
+    from kzvote.views.sources import sources as sources_view
+
+    results = _load_or_exit(file)
+    check = cross_check(results)
+    _emit(sources_view(check), format.value, no_color)
+    raise typer.Exit(exit_code(check.findings, strict))
 
 
 @app.command()
@@ -168,7 +180,7 @@ def check(
     no_color: NoColorOpt = False,  # accepted so scripts can pass it everywhere; check never colours
 ) -> None:
     """For CI: validate and reconcile, one line per finding. Exit 0 clean, 1 errors, 2 bad input."""
-    from kzvote import views
+    from kzvote.views import results as views
     from kzvote.checks import run_checks
     from kzvote.errors import KzvoteError
     from kzvote.load import load

@@ -18,7 +18,7 @@ import yaml
 
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Severity
-from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, Results
+from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source
 from kzvote.schema import RESULTS, Field, Kind
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -39,7 +39,7 @@ INPUT_CODES: dict[str, tuple[str, str]] = {
     "KZ011": ("bad-percent", "a percentage that is not a plain number from 0 to 100"),
     "KZ012": ("bad-value", "a date, stage, base or format that is not one of the allowed values"),
     "KZ013": ("unsafe-yaml", "anchors/aliases, absurd nesting or size, which results files never need"),
-    "KZ014": ("unknown-name", "a region's votes name no candidate"),
+    "KZ014": ("unknown-name", "a name that is no candidate's (or region's) name or alias"),
 }
 
 PLAIN_COUNT = re.compile(r"0|[1-9][0-9]*")
@@ -258,20 +258,28 @@ class _Reader:
             return None
         return [self._read_text(item, spec, path + (i,)) for i, item in enumerate(node.value)]
 
-    def _read_count_map(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, tuple[Figure | None, Position]] | None:
-        if not self._expect(node, yaml.MappingNode, "a mapping of name: votes", path):
+    def _read_count_map(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, tuple[Any, Position]] | None:
+        return self._read_map(node, path, "a mapping of name: votes", lambda value, at: self._read_count(value, spec, at))
+
+    def _read_record_map(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, tuple[Any, Position]] | None:
+        return self._read_map(node, path, "a mapping of name: figures", lambda value, at: self._read_record(value, spec, at))
+
+    def _read_map(self, node: yaml.Node, path: Path, what: str, read_value: Any) -> dict[str, tuple[Any, Position]] | None:
+        """name -> value, keeping where each name stands (names are data here, not keys of the format)."""
+        if not self._expect(node, yaml.MappingNode, what, path):
             return None
-        result: dict[str, tuple[Figure | None, Position]] = {}
+        result: dict[str, tuple[Any, Position]] = {}
         for key_node, value_node in node.value:
             key_at = _mark(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
-            if key_node.value in result:
-                first = result[key_node.value][1]
-                self.problem("KZ008", f"duplicate key '{key_node.value}' (first at line {first.line})", path + (key_node.value,), key_at)
+            name = key_node.value
+            if name in result:
+                self.problem("KZ008", f"duplicate key '{name}' (first at line {result[name][1].line})", path + (name,), key_at)
                 continue
-            result[key_node.value] = (self._read_count(value_node, spec, path + (key_node.value,)), key_at)
+            self.key_positions[path + (name,)] = key_at
+            result[name] = (read_value(value_node, path + (name,)), key_at)
         return result
 
     def _scalar(self, node: yaml.Node, path: Path, what: str) -> yaml.ScalarNode | None:
@@ -304,6 +312,17 @@ class _Reader:
             return _Located(dt.date.fromisoformat(scalar.value.strip()), _mark(scalar.start_mark))
         except ValueError:
             self.problem("KZ012", f"'{scalar.value}' is not an ISO date (YYYY-MM-DD)", path, _mark(scalar.start_mark))
+            return None
+
+    def _read_datetime(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+        scalar = self._scalar(node, path, "an ISO date or date-time")
+        if scalar is None:
+            return None
+        text = scalar.value.strip()
+        try:
+            return _Located((dt.datetime.fromisoformat(text), text), _mark(scalar.start_mark))
+        except ValueError:
+            self.problem("KZ012", f"'{scalar.value}' is not an ISO date or date-time (2022-11-22 or 2022-11-22T12:07)", path, _mark(scalar.start_mark))
             return None
 
     def _read_count(self, node: yaml.Node, spec: Field, path: Path) -> Figure | None:
@@ -407,6 +426,7 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         majority_percent=majority,
         authority=_text(election_raw, "authority"),
         announced=_text(election_raw, "announced"),
+        correction=_text(election_raw, "correction"),
     )
     candidates = tuple(
         Choice(
@@ -429,6 +449,9 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
     names = _name_index(candidates, reader)
     regions = tuple(_region(item, i, names, reader) for i, item in enumerate(raw.get("regions") or ()))
     _check_unique_regions(regions, reader)
+    region_names = {r.name.casefold(): r.name for r in regions}
+    sources = tuple(_source(item, i, names, region_names, reader) for i, item in enumerate(raw.get("sources") or ()))
+    _check_unique_sources(sources, reader)
     if reader.problems:
         return None
     return Results(
@@ -438,6 +461,7 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         candidates=candidates,
         against_all=against_all,
         regions=regions,
+        sources=sources,
         positions=dict(reader.key_positions),
     )
 
@@ -475,6 +499,61 @@ def _region(raw: dict[str, Any], index: int, names: dict[str, str], reader: _Rea
         elif figure is not None:
             votes[name] = figure
     return Region(_text(raw, "name") or "", path, _counts(raw), votes, raw["@"])
+
+
+SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _source(raw: dict[str, Any], index: int, names: dict[str, str], region_names: dict[str, str], reader: _Reader) -> Source:
+    path: Path = ("sources", index)
+    source_id = _text(raw, "id") or ""
+    if not SOURCE_ID.fullmatch(source_id):
+        reader.problem("KZ012", f"source id '{source_id}' may hold only lower-case letters, digits and -", path + ("id",), reader.key_positions.get(path + ("id",)))
+    published, published_text = raw["published"].value
+    reported = raw.get("reported") or {}
+    choices: dict[str, ReportedChoice] = {}
+    for spelling, (figures, key_at) in (reported.get("candidates") or {}).items():
+        name = names.get(spelling.casefold())
+        at = path + ("reported", "candidates", spelling)
+        if name is None:
+            reader.problem("KZ014", f"'{spelling}' is not a candidate's name or alias{did_you_mean(spelling, set(names.values()))}", at, key_at)
+        elif name in choices:
+            reader.problem("KZ009", f"'{spelling}' and '{choices[name].spelling}' both name {name}", at, key_at)
+        elif figures is not None:
+            choices[name] = ReportedChoice(name, spelling, at, _figure(figures, "votes"), _figure(figures, "percent"))
+    if reported.get("against_all"):
+        figures = reported["against_all"]
+        choices[AGAINST_ALL] = ReportedChoice(AGAINST_ALL, "against_all", path + ("reported", "against_all"), _figure(figures, "votes"), _figure(figures, "percent"))
+    regions: dict[str, Counts] = {}
+    for spelling, (figures, key_at) in (reported.get("regions") or {}).items():
+        region = region_names.get(spelling.casefold())
+        if region is None:
+            reader.problem("KZ014", f"'{spelling}' is not a region of this file{did_you_mean(spelling, set(region_names.values()))}", path + ("reported", "regions", spelling), key_at)
+        elif figures is not None:
+            regions[region] = _counts(figures)
+    return Source(
+        id=source_id,
+        publisher=_text(raw, "publisher") or "",
+        published=published,
+        published_text=published_text,
+        path=path,
+        choices=choices,
+        turnout=_counts(reported.get("turnout") or {}),
+        regions=regions,
+        title=_text(raw, "title"),
+        url=_text(raw, "url"),
+        stage=_text(raw, "stage"),
+        position=raw["@"],
+    )
+
+
+def _check_unique_sources(sources: tuple[Source, ...], reader: _Reader) -> None:
+    seen: dict[str, Source] = {}
+    for source in sources:
+        first = seen.setdefault(source.id, source)
+        if first is not source:
+            line = first.position.line if first.position else "?"
+            reader.problem("KZ009", f"duplicate source id '{source.id}' (first at line {line})", source.path + ("id",), reader.key_positions.get(source.path + ("id",)))
 
 
 def _check_unique_regions(regions: tuple[Region, ...], reader: _Reader) -> None:

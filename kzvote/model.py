@@ -41,6 +41,7 @@ class Election:
     majority_percent: Figure
     authority: str | None = None
     announced: dt.date | None = None
+    correction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,33 @@ AGAINST_ALL = "Against all"
 
 
 @dataclass(frozen=True)
+class ReportedChoice:
+    """A choice's figures as one outlet printed them, under the spelling it used."""
+
+    name: str  # the official name it resolved to
+    spelling: str
+    path: Path
+    votes: Figure | None = None
+    percent: Figure | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    publisher: str
+    published: dt.datetime  # a date alone is taken as its midnight, for ordering
+    published_text: str
+    path: Path
+    choices: dict[str, ReportedChoice] = field(default_factory=dict)  # official name -> figures
+    turnout: Counts = Counts()
+    regions: dict[str, Counts] = field(default_factory=dict)  # official region name -> figures
+    title: str | None = None
+    url: str | None = None
+    stage: str | None = None
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
 class Results:
     file: str
     election: Election
@@ -88,6 +116,7 @@ class Results:
     candidates: tuple[Choice, ...]
     against_all: Choice | None = None
     regions: tuple[Region, ...] = ()
+    sources: tuple[Source, ...] = ()
     # where each key of the file stands, by path: lets a finding about a whole section point somewhere
     positions: dict[Path, Position] = field(default_factory=dict)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 FORMAT_VERSION = "kzvote/1"
 STAGES = ("preliminary", "final")
+SOURCE_STAGES = ("exit-poll", "preliminary", "final")
 PERCENT_BASES = ("valid", "cast", "registered")
 
 
@@ -18,11 +19,13 @@ class Kind(enum.Enum):
     COUNT = "count"  # whole number >= 0, written as plain digits
     PERCENT = "percent"  # 0-100; its written decimals are its precision
     DATE = "date"  # ISO date
+    DATETIME = "datetime"  # ISO date, or date and time
     CHOICE = "choice"  # one of Field.choices
     TEXT_LIST = "text list"
     COUNT_MAP = "count map"  # name -> count
     RECORD = "record"  # mapping with Field.fields
     RECORD_LIST = "record list"  # list of mappings with Field.fields
+    RECORD_MAP = "record map"  # name -> mapping with Field.fields
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ ELECTION = Field(
         Field("stage", Kind.CHOICE, required=True, choices=STAGES),
         Field("announced", Kind.DATE, doc="when these results were announced"),
         Field(
+            "correction",
+            Kind.TEXT,
+            doc="why this version lowers a count of a final result (kzvote diff then does not flag it)",
+        ),
+        Field(
             "percent_of",
             Kind.CHOICE,
             required=True,
@@ -94,6 +102,28 @@ CANDIDATE = (
     Field("aliases", Kind.TEXT_LIST, doc="other spellings of the name"),
 )
 
+REPORTED_CHOICE = (Field("votes", Kind.COUNT), Field("percent", Kind.PERCENT))
+
+SOURCE = (
+    Field("id", Kind.TEXT, required=True, doc="unique, lower-case letters, digits and -"),
+    Field("publisher", Kind.TEXT, required=True),
+    Field("title", Kind.TEXT),
+    Field("published", Kind.DATETIME, required=True, doc="date, or date and time (2022-11-22T12:07)"),
+    Field("url", Kind.TEXT),
+    Field("stage", Kind.CHOICE, choices=SOURCE_STAGES),
+    Field(
+        "reported",
+        Kind.RECORD,
+        doc="the figures as the outlet printed them; any subset",
+        fields=(
+            Field("turnout", Kind.RECORD, fields=_region_figures()),
+            Field("candidates", Kind.RECORD_MAP, fields=REPORTED_CHOICE, doc="candidate name or alias -> figures"),
+            Field("against_all", Kind.RECORD, fields=REPORTED_CHOICE),
+            Field("regions", Kind.RECORD_MAP, fields=_region_figures(), doc="region name -> figures"),
+        ),
+    ),
+)
+
 RESULTS = Field(
     "results",
     Kind.RECORD,
@@ -119,5 +149,6 @@ RESULTS = Field(
                 Field("votes", Kind.COUNT_MAP, doc="candidate name (or against_all) -> votes in this region"),
             ),
         ),
+        Field("sources", Kind.RECORD_LIST, fields=SOURCE, doc="what each outlet reported, for kzvote sources"),
     ),
 )

@@ -13,12 +13,19 @@ BUNDLED = ROOT / "results.yaml"
 SHARED = ROOT.parent / "shared"
 
 
-def bundled_text() -> str:
+def full_text() -> str:
     return BUNDLED.read_text(encoding="utf-8")
 
 
+def bundled_text() -> str:
+    """The bundled file's official results, without the sources block: tests of the official
+    figures edit these, and may append to the regions that end them."""
+    text = full_text()
+    return text[: text.index("\n# What each outlet printed")] + "\n"
+
+
 def edited(*replacements: tuple[str, str]) -> str:
-    """The bundled file with each (old, new) replaced exactly once — the way a person edits it."""
+    """The official results with each (old, new) replaced exactly once — the way a person edits it."""
     text = bundled_text()
     for old, new in replacements:
         assert text.count(old) == 1, f"{old!r} must occur once in results.yaml"

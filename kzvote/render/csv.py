@@ -16,7 +16,8 @@ from kzvote.views import View
 
 def render(view: View, stream: TextIO, options: Options) -> None:
     writer = csv.writer(stream, lineterminator="\n")
-    if view.command in ("check", "reconcile") or not view.tables:
+    tables = [t for t in view.tables if t.machine]
+    if view.command in ("check", "reconcile") or not tables:
         keys = [c.key for c in FINDING_COLUMNS] + ["figures"]
         writer.writerow(keys)
         for finding in view.findings:
@@ -24,7 +25,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
             record["figures"] = json.dumps(record["figures"], ensure_ascii=False)
             writer.writerow(["" if record[k] is None else record[k] for k in keys])
         return
-    table = view.tables[0]
+    table = tables[0]
     columns = machine_columns(table)
     writer.writerow([c.key for c in columns])
     for row in table.rows:

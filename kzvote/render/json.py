@@ -17,7 +17,7 @@ def document(view: View) -> dict[str, Any]:
         doc["election"] = view.header
     if view.facts:
         doc["facts"] = {label.lower().replace(" ", "_"): text for label, text in view.facts}
-    for table in view.tables:
+    for table in (t for t in view.tables if t.machine):
         columns = machine_columns(table)
         doc[table.key] = [{c.key: machine(row.get(c.key), c) for c in columns} for row in table.rows]
     doc["findings"] = [finding_record(f) for f in view.findings]

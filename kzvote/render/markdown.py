@@ -34,7 +34,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
         lines.append(f"- **{label}:** {_cell(text)}")
     if view.facts:
         lines.append("")
-    for table in view.tables:
+    for table in (t for t in view.tables if t.human):
         lines += table_lines(table)
     shown = shown_findings(view.findings, view.notes)
     s = view.summary

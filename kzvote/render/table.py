@@ -40,7 +40,9 @@ def make_console(stream: TextIO, options: Options, is_terminal: bool = True) -> 
 
 def _cell(value: object, column: Column) -> Text:
     text = Text(human(value, column))  # Text(), never markup: a name like "[red]X" must survive
-    if column.key == "check":
+    if column.kind == "mark":
+        text.stylize("bold red" if text.plain.startswith("≠") else "green" if text.plain == "✓" else "dim")
+    elif column.key == "check":
         text.stylize("green" if value == "ok" else "bold red")
     elif column.kind == "signed" and value is not None and column.key == "difference":
         text.stylize("dim")
@@ -52,7 +54,7 @@ def _cell(value: object, column: Column) -> Text:
 def rich_table(table: Table, columns: list[Column]) -> RichTable:
     out = RichTable(title=table.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
-        if column.kind == "text":
+        if column.kind in ("text", "mark"):
             out.add_column(column.label, overflow="fold", ratio=1 if column.key == "nominated_by" else None)
         else:  # numbers are never wrapped or cut: reserve their full width
             widest = max([len(column.label)] + [len(human(row.get(column.key), column)) for row in table.rows])
@@ -65,14 +67,31 @@ def rich_table(table: Table, columns: list[Column]) -> RichTable:
     return out
 
 
-def fitted_table(table: Table, console: Console) -> RichTable:
-    """The table with the least important columns dropped until it fits the terminal."""
+def _natural_width(table: RichTable, console: Console) -> int:
+    return console.measure(table, options=console.options.update_width(UNLIMITED_WIDTH)).maximum
+
+
+def fitted_tables(table: Table, console: Console) -> list[RichTable]:
+    """The table as it fits the terminal: in pages of columns when it allows, else trimmed."""
     columns = human_columns(table)
+    if not table.repeat or _natural_width(rich_table(table, columns), console) <= console.width:
+        return [fitted_table(table, console, columns)]
+    fixed, rest = columns[: table.repeat], columns[table.repeat :]
+    pages: list[list[Column]] = [[]]
+    for column in rest:
+        if pages[-1] and _natural_width(rich_table(table, fixed + pages[-1] + [column]), console) > console.width:
+            pages.append([])
+        pages[-1].append(column)
+    return [rich_table(table, fixed + page) for page in pages]
+
+
+def fitted_table(table: Table, console: Console, columns: list[Column]) -> RichTable:
+    """The table with the least important columns dropped until it fits the terminal."""
+    columns = list(columns)
     while True:
         candidate = rich_table(table, columns)
         droppable = [c for c in columns if c.priority < 9]
-        natural = console.measure(candidate, options=console.options.update_width(UNLIMITED_WIDTH)).maximum
-        if not droppable or natural <= console.width:
+        if not droppable or _natural_width(candidate, console) <= console.width:
             return candidate
         columns.remove(min(droppable, key=lambda c: c.priority))
 
@@ -97,9 +116,10 @@ def _draw(view: View, console: Console) -> None:
         line = Text(f"{label}: ", style="bold")
         line.append(sentence)
         console.print(line)
-    for table in view.tables:
+    for table in (t for t in view.tables if t.human):
         console.print()
-        console.print(fitted_table(table, console))
+        for part in fitted_tables(table, console):
+            console.print(part)
     if view.show_findings:
         _print_findings(console, view)
 
@@ -107,7 +127,7 @@ def _draw(view: View, console: Console) -> None:
 def _print_findings(console: Console, view: View) -> None:
     shown = shown_findings(view.findings, view.notes)
     summary = view.summary
-    head = Text("Reconciliation: ", style="bold")
+    head = Text("Findings: ", style="bold")
     if summary["errors"] or summary["warnings"]:
         head.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s)", style="bold red" if summary["errors"] else "yellow")
     else:

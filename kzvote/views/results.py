@@ -1,77 +1,16 @@
-"""What each command shows, as plain data: tables of typed cells and findings. No printing.
-
-Renderers turn a View into text, JSON, CSV or Markdown; a new command builds a View, a new format
-writes one renderer, and neither touches the other.
-"""
+"""Views of the official results: report, candidates, turnout, reconcile, check."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from kzvote.arith import agrees, implied_base
-from kzvote.findings import Finding, Severity, count_by_severity
+from kzvote.findings import Finding, Severity
 from kzvote.model import Choice, Counts, Figure, Results
 from kzvote.tally import BASE_NAMES, Tally, turnout_share
-
-
-@dataclass(frozen=True)
-class Percent:
-    """A percentage cell: exact value, and the decimals it is shown with."""
-
-    value: Fraction
-    decimals: int
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: str = "text"  # text | count | percent | signed | bool | bar
-    human: bool = True  # shown in table/markdown
-    machine: bool = True  # written to JSON/CSV
-    priority: int = 9  # a narrow terminal drops the lowest first; 9 is never dropped
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: list[dict[str, Any]]
-    sections: tuple[int, ...] = ()  # row indexes that start a new section (e.g. against all)
-
-
-@dataclass(frozen=True)
-class View:
-    command: str
-    file: str
-    header: dict[str, Any] = field(default_factory=dict)
-    facts: list[tuple[str, str]] = field(default_factory=list)  # label, sentence
-    tables: list[Table] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    show_findings: bool = True
-    notes: bool = True  # notes among the findings shown to people
-
-    @property
-    def summary(self) -> dict[str, int]:
-        counts = count_by_severity(self.findings)
-        return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE]}
-
-
-def header(results: Results) -> dict[str, Any]:
-    election = results.election
-    return {
-        "title": election.title,
-        "country": election.country,
-        "date": election.date.isoformat(),
-        "authority": election.authority,
-        "stage": election.stage,
-        "announced": election.announced.isoformat() if election.announced else None,
-        "percent_of": election.percent_of,
-    }
+from kzvote.views import Column, Percent, Table, View, header
 
 
 def _published(figure: Figure | None) -> Percent | None:
