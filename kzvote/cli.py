@@ -16,6 +16,7 @@ from kzvote import __version__
 from kzvote.findings import Finding, Severity, worst
 
 if TYPE_CHECKING:
+    from kzvote.errors import KzvoteError
     from kzvote.model import Results
     from kzvote.views import View
 
@@ -93,17 +94,22 @@ def _stderr(line: str) -> None:
 def _load_or_exit(file: Optional[Path]) -> Results:
     from kzvote.errors import KzvoteError
     from kzvote.load import load
-    from kzvote.render.cells import finding_line
 
     path = resolve_file(file)
     try:
         return load(path)
     except KzvoteError as error:
-        for finding in error.findings:
-            _stderr(finding_line(finding))
-        count = len(error.findings)
-        _stderr(f"kzvote: {path}: {count} problem{'s' if count != 1 else ''}, nothing checked (exit 2)")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        _report_unreadable(error, path)
+
+
+def _report_unreadable(error: KzvoteError, path: object) -> NoReturn:
+    from kzvote.render.cells import finding_line
+
+    for finding in error.findings:
+        _stderr(finding_line(finding))
+    count = len(error.findings)
+    _stderr(f"kzvote: {path}: {count} problem{'s' if count != 1 else ''}, nothing checked (exit 2)")
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def _emit(view: View, format_name: str, no_color: bool) -> None:
@@ -169,6 +175,32 @@ def sources(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color
     check = cross_check(results)
     _emit(sources_view(check), format.value, no_color)
     raise typer.Exit(exit_code(check.findings, strict))
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The earlier version: a file, or git:REV[:PATH] (e.g. git:HEAD~1, git:origin/main).", show_default=False)],
+    new: FileArg = None,
+    format: FormatOpt = ViewFormat.table,
+    no_color: NoColorOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """What changed between two versions, figure by figure, and which findings came or went.
+
+    Exit 1 when NEW brings an error finding that OLD did not have (with --strict, a warning too)."""
+    from kzvote.diff import compare, read_version
+    from kzvote.errors import KzvoteError
+    from kzvote.load import load
+    from kzvote.views.diff import diff as diff_view
+
+    new_path = resolve_file(new)
+    try:
+        old_results, new_results = read_version(old, new_path), load(new_path)
+    except KzvoteError as error:
+        _report_unreadable(error, old if old.startswith("git:") else new_path)
+    result = compare(old_results, new_results)
+    _emit(diff_view(result), format.value, no_color)
+    raise typer.Exit(exit_code(list(result.findings), strict))
 
 
 @app.command()

@@ -15,6 +15,13 @@ BAR_WIDTH = 20
 def human(value: Any, column: Column) -> str:
     if value is None:
         return ""
+    if column.kind in ("value", "delta"):  # a count, a percent or text, whichever the row holds
+        if isinstance(value, Percent):
+            text = format_fixed(value.value, value.decimals)
+            return ("+" + text if value.value > 0 else text) if column.kind == "delta" else text
+        if isinstance(value, int):
+            return f"{value:+,}" if column.kind == "delta" else f"{value:,}"
+        return str(value)
     if column.kind == "count":
         return f"{value:,}"
     if column.kind in ("percent", "signed"):

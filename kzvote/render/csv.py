@@ -29,4 +29,12 @@ def render(view: View, stream: TextIO, options: Options) -> None:
     columns = machine_columns(table)
     writer.writerow([c.key for c in columns])
     for row in table.rows:
-        writer.writerow(["" if (v := machine(row.get(c.key), c)) is None else v for c in columns])
+        writer.writerow([_cell(machine(row.get(c.key), c)) for c in columns])
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as JSON spells them, not Python's True
+    return value

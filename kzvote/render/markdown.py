@@ -8,7 +8,7 @@ from kzvote.render import Options
 from kzvote.render.cells import human, human_columns, location, shown_findings
 from kzvote.views import Table, View
 
-RIGHT = {"count", "percent", "signed"}
+RIGHT = {"count", "percent", "signed", "value", "delta"}
 
 
 def _cell(text: str) -> str:
@@ -18,6 +18,8 @@ def _cell(text: str) -> str:
 def table_lines(table: Table) -> list[str]:
     columns = human_columns(table)
     lines = [f"### {table.title}", ""]
+    if not table.rows:
+        return lines + ["_none_", ""]
     lines.append("| " + " | ".join(_cell(c.label) for c in columns) + " |")
     lines.append("|" + "|".join("---:" if c.kind in RIGHT else "---" for c in columns) + "|")
     for row in table.rows:

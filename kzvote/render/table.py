@@ -20,7 +20,7 @@ from kzvote.render import Options
 from kzvote.render.cells import human, human_columns, location, shown_findings
 from kzvote.views import Column, Table, View
 
-RIGHT = {"count", "percent", "signed"}
+RIGHT = {"count", "percent", "signed", "value", "delta"}
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 UNLIMITED_WIDTH = 10_000  # off a terminal: never squeeze or ellipsise a table
 
@@ -118,6 +118,9 @@ def _draw(view: View, console: Console) -> None:
         console.print(line)
     for table in (t for t in view.tables if t.human):
         console.print()
+        if not table.rows:
+            console.print(Text(f"{table.title}: none", style="dim"))
+            continue
         for part in fitted_tables(table, console):
             console.print(part)
     if view.show_findings:

@@ -106,8 +106,9 @@ def summary(check: CrossCheck) -> Table:
 
 
 def sources(check: CrossCheck) -> View:
+    # comparisons first: it is the table CSV writes (long form, one row per reported figure)
     differing = sum(s.differing for s in check.summaries)
     facts = [("Sources", f"{len(check.summaries)} reports, {sum(s.reported for s in check.summaries)} figures, {differing} differing from the official result")]
-    return View("sources", check.results.file, header(check.results), facts, [summary(check), matrix(check), comparisons(check)], check.findings)
+    return View("sources", check.results.file, header(check.results), facts, [comparisons(check), summary(check), matrix(check)], check.findings)
 
 

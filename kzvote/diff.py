@@ -1,0 +1,191 @@
+"""What changed between two versions of a results file, figure by figure, for a reviewer.
+
+KZ701 count-decreased    (warning) a count went down while the result stays final, with no correction noted
+KZ702 correction-noted   (note) a count went down in a final result, and election.correction says why
+
+The reconciliation findings of both versions are compared too: those that appeared are the ones a
+reviewer must look at; an edit that introduces a new error fails (exit 1).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path as FilePath
+from typing import Union
+
+from kzvote import fmt
+from kzvote.checks import run_checks
+from kzvote.checks.rule import Context, Rule
+from kzvote.errors import KzvoteError
+from kzvote.findings import Finding, Position, Severity
+from kzvote.load import _finding, load, parse
+from kzvote.model import Counts, Figure, Path, Results
+
+COUNT_DECREASED = Rule("KZ701", "count-decreased", Severity.WARNING, "a final count went down without a noted correction")
+CORRECTION_NOTED = Rule("KZ702", "correction-noted", Severity.NOTE, "a final count went down, with a noted correction")
+RULES = (COUNT_DECREASED, CORRECTION_NOTED)
+
+Value = Union[int, Fraction, str, None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One figure of a results file, flattened: what a reviewer sees change."""
+
+    label: str
+    kind: str  # count | percent | text
+    value: Value
+    text: str
+    path: Path
+    position: Position | None
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    label: str
+    kind: str
+    old: Entry | None  # None: added
+    new: Entry | None  # None: removed
+
+    @property
+    def difference(self) -> int | Fraction | None:
+        if self.old is None or self.new is None or self.kind == "text":
+            return None
+        return self.new.value - self.old.value  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: Results
+    new: Results
+    changes: tuple[Change, ...]
+    added_candidates: tuple[str, ...]
+    removed_candidates: tuple[str, ...]
+    appeared: tuple[Finding, ...]  # findings of NEW that OLD did not have
+    disappeared: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # the diff's own (KZ7xx) and the appeared ones
+
+    @property
+    def stage_change(self) -> tuple[str, str] | None:
+        old, new = self.old.election.stage, self.new.election.stage
+        return (old, new) if old != new else None
+
+
+def read_version(spec: str, new_path: str | FilePath) -> Results:
+    """A results file from disk, or `git:REV[:PATH]` read with `git show` (the work tree is not touched)."""
+    if not spec.startswith("git:"):
+        return load(spec)
+    rev, _, path = spec[len("git:") :].partition(":")
+    new = FilePath(new_path)
+    cwd = new.parent if not path else FilePath.cwd()
+    target = path or f"./{new.name}"
+    name = f"git:{rev}:{path or new.name}"
+    try:
+        shown = subprocess.run(["git", "show", f"{rev}:{target}"], cwd=cwd, capture_output=True, timeout=60, check=False)
+    except FileNotFoundError:
+        raise KzvoteError([_finding(name, "KZ001", "git is not installed, so git: versions cannot be read")]) from None
+    if shown.returncode != 0:
+        why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise KzvoteError([_finding(name, "KZ001", f"git show {rev}:{target} failed: {why[0] if why else 'no output'}")])
+    return parse(shown.stdout, name)
+
+
+def entries(results: Results) -> dict[str, Entry]:
+    """Every figure by a key that survives reordering: candidates and regions by name, sources by id."""
+    out: dict[str, Entry] = {}
+
+    def put(key: str, label: str, kind: str, value: Value, text: str | None, path: Path) -> None:
+        if value is not None:
+            out[key] = Entry(label, kind, value, text if text is not None else str(value), path, results.where(path))
+
+    def figure(key: str, label: str, fig: Figure | None, path: Path) -> None:
+        if fig is not None:
+            put(key, label, "count" if isinstance(fig.value, int) else "percent", fig.value, fig.text, path)
+
+    election = results.election
+    for name in ("title", "country", "authority", "stage", "percent_of", "correction"):
+        put(f"election.{name}", f"election {name.replace('_', ' ')}", "text", getattr(election, name), None, ("election", name))
+    for name in ("date", "announced"):
+        value = getattr(election, name)
+        put(f"election.{name}", f"election {name}", "text", value.isoformat() if value else None, None, ("election", name))
+    figure("election.majority_percent", "majority percent", election.majority_percent if election.majority_percent.position else None, ("election", "majority_percent"))
+    _counts(figure, "turnout", "", results.turnout, ("turnout",))
+    for choice in results.choices:
+        figure(f"choices.{choice.name}.votes", f"{choice.name}: votes", choice.votes, choice.path + ("votes",))
+        figure(f"choices.{choice.name}.percent", f"{choice.name}: percent", choice.percent, choice.path + ("percent",))
+        put(f"choices.{choice.name}.nominated_by", f"{choice.name}: nominated by", "text", choice.nominated_by, None, choice.path + ("nominated_by",))
+        put(f"choices.{choice.name}.aliases", f"{choice.name}: aliases", "text", ", ".join(choice.aliases) or None, None, choice.path + ("aliases",))
+    for region in results.regions:
+        _counts(figure, f"regions.{region.name}", f"{region.name}: ", region.counts, region.path)
+        for name, votes in region.votes.items():
+            figure(f"regions.{region.name}.votes.{name}", f"{region.name}: votes for {name}", votes, region.path + ("votes", name))
+    for source in results.sources:
+        put(f"sources.{source.id}", f"source {source.id}", "text", f"{source.publisher}, {source.published_text}", None, source.path)
+        for reported in source.choices.values():
+            figure(f"sources.{source.id}.{reported.name}.votes", f"{source.id}: {reported.name} votes", reported.votes, reported.path + ("votes",))
+            figure(f"sources.{source.id}.{reported.name}.percent", f"{source.id}: {reported.name} percent", reported.percent, reported.path + ("percent",))
+        _counts(figure, f"sources.{source.id}.turnout", f"{source.id}: ", source.turnout, source.path + ("reported", "turnout"))
+        for name, counts in source.regions.items():
+            _counts(figure, f"sources.{source.id}.regions.{name}", f"{source.id}: {name} ", counts, source.path + ("reported", "regions", name))
+    return out
+
+
+def _counts(figure: object, key: str, prefix: str, counts: Counts, path: Path) -> None:
+    for name in ("registered", "ballots_cast", "invalid_ballots", "polling_stations", "turnout_percent"):
+        figure(f"{key}.{name}", prefix + name.replace("_", " "), getattr(counts, name), path + (name,))  # type: ignore[operator]
+
+
+def _finding_key(f: Finding) -> tuple[str, str, tuple[str, ...]]:
+    """Findings match across versions by code, subject and named path: list indexes shift."""
+    return (f.code, f.subject, tuple(p for p in f.path if isinstance(p, str)))
+
+
+def compare(old: Results, new: Results) -> Diff:
+    before, after = entries(old), entries(new)
+    changes = []
+    for key in list(before) + [k for k in after if k not in before]:
+        a, b = before.get(key), after.get(key)
+        if a is not None and b is not None and a.value == b.value and a.text == b.text:
+            continue
+        shown = b or a
+        assert shown is not None
+        changes.append(Change(key, shown.label, shown.kind, a, b))
+    old_names = [c.name for c in old.candidates]
+    new_names = [c.name for c in new.candidates]
+    old_findings, new_findings = run_checks(old), run_checks(new)
+    old_keys = {_finding_key(f) for f in old_findings}
+    new_keys = {_finding_key(f) for f in new_findings}
+    appeared = tuple(f for f in new_findings if _finding_key(f) not in old_keys)
+    disappeared = tuple(f for f in old_findings if _finding_key(f) not in new_keys)
+    own = tuple(_decreases(Context(new), old, new, changes))
+    return Diff(
+        old,
+        new,
+        tuple(changes),
+        tuple(n for n in new_names if n not in old_names),
+        tuple(n for n in old_names if n not in new_names),
+        appeared,
+        disappeared,
+        tuple(sorted(own + appeared, key=Finding.sort_key)),
+    )
+
+
+def _decreases(ctx: Context, old: Results, new: Results, changes: list[Change]) -> Iterator[Finding]:
+    if not (old.election.stage == new.election.stage == "final"):
+        return
+    correction = new.election.correction
+    for change in changes:
+        if change.kind != "count" or change.key.startswith("sources.") or change.old is None or change.new is None:
+            continue
+        if change.new.value >= change.old.value:  # type: ignore[operator]
+            continue
+        went = f"{change.label} went down from {fmt.count(change.old.value)} to {fmt.count(change.new.value)} ({change.difference:+,}) in a final result"  # type: ignore[arg-type]
+        figures = {"old": change.old.value, "new": change.new.value, "difference": change.difference}  # type: ignore[dict-item]
+        if correction:
+            yield CORRECTION_NOTED(ctx, f"{went}; correction: {correction}", change.new.path, change.label, figures)
+        else:
+            yield COUNT_DECREASED(ctx, f"{went}; if it corrects an error, say so in election.correction", change.new.path, change.label, figures)
