@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -201,6 +202,61 @@ def diff(
     result = compare(old_results, new_results)
     _emit(diff_view(result), format.value, no_color)
     raise typer.Exit(exit_code(list(result.findings), strict))
+
+
+@app.command()
+def audit(
+    file: FileArg = None,
+    stations: Annotated[Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False)] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Station findings shown in table and markdown output (json and csv have all).")] = 20,
+    format: FormatOpt = ViewFormat.table,
+    no_color: NoColorOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Tabulation audit: each station's protocol, and the stations rolled up against the totals."""
+    from kzvote.audit import audit_stations, stations_path
+    from kzvote.errors import KzvoteError
+    from kzvote.views.audit import audit as audit_view
+
+    path = resolve_file(file)
+    results = _load_or_exit(path)
+    csv_path = stations_path(results, path, stations)
+    if csv_path is None:
+        _stderr(f"kzvote: {path}: no stations file; pass --stations CSV or add 'stations: FILE' to the results file (exit 2)")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        with _progress(csv_path) as advance:
+            result = audit_stations(results, csv_path, str(csv_path), advance)
+    except KzvoteError as error:
+        _report_unreadable(error, csv_path)
+    _emit(audit_view(result, limit), format.value, no_color)
+    raise typer.Exit(exit_code(result.findings, strict))
+
+
+PROGRESS_BYTES = 3_000_000  # about 50,000 stations: below this a bar only flickers
+
+
+@contextlib.contextmanager
+def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on stderr, only on a terminal and only for a large file."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size < PROGRESS_BYTES or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True, console=_stderr_console()) as bar:
+        task = bar.add_task(f"auditing {path.name}", total=size)
+        yield lambda consumed: bar.advance(task, consumed)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ)
 
 
 @app.command()

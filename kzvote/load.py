@@ -462,6 +462,7 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         against_all=against_all,
         regions=regions,
         sources=sources,
+        stations=_text(raw, "stations"),
         positions=dict(reader.key_positions),
     )
 

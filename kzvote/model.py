@@ -117,6 +117,7 @@ class Results:
     against_all: Choice | None = None
     regions: tuple[Region, ...] = ()
     sources: tuple[Source, ...] = ()
+    stations: str | None = None  # as written: relative to the results file
     # where each key of the file stands, by path: lets a finding about a whole section point somewhere
     positions: dict[Path, Position] = field(default_factory=dict)
 

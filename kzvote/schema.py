@@ -150,5 +150,6 @@ RESULTS = Field(
             ),
         ),
         Field("sources", Kind.RECORD_LIST, fields=SOURCE, doc="what each outlet reported, for kzvote sources"),
+        Field("stations", Kind.TEXT, doc="polling-station CSV for kzvote audit, relative to this file"),
     ),
 )

@@ -98,5 +98,6 @@ def finding_record(finding: Finding) -> dict[str, Any]:
     }
 
 
-def shown_findings(findings: list[Finding], notes: bool) -> list[Finding]:
-    return [f for f in findings if notes or f.severity.name != "NOTE"]
+def shown_findings(findings: list[Finding], notes: bool, limit: int | None = None) -> list[Finding]:
+    shown = [f for f in findings if notes or f.severity.name != "NOTE"]
+    return shown if limit is None else shown[:limit]

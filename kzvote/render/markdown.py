@@ -38,7 +38,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
         lines.append("")
     for table in (t for t in view.tables if t.human):
         lines += table_lines(table)
-    shown = shown_findings(view.findings, view.notes)
+    shown = shown_findings(view.findings, view.notes, view.limit)
     s = view.summary
     lines.append(f"### Findings: {s['errors']} error(s), {s['warnings']} warning(s), {s['notes']} note(s)")
     lines.append("")

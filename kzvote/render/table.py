@@ -128,7 +128,8 @@ def _draw(view: View, console: Console) -> None:
 
 
 def _print_findings(console: Console, view: View) -> None:
-    shown = shown_findings(view.findings, view.notes)
+    shown = shown_findings(view.findings, view.notes, view.limit)
+    hidden = len(shown_findings(view.findings, view.notes)) - len(shown)
     summary = view.summary
     head = Text("Findings: ", style="bold")
     if summary["errors"] or summary["warnings"]:
@@ -148,3 +149,5 @@ def _print_findings(console: Console, view: View) -> None:
             line.append(f"{finding.path_text}: ")
         line.append(finding.message)
         console.print(line)
+    if hidden:
+        console.print(Text(f"  … and {hidden:,} more (--limit N, or --format json or csv for all)", style="dim"))

@@ -54,6 +54,7 @@ class View:
     findings: list[Finding] = field(default_factory=list)
     show_findings: bool = True
     notes: bool = True  # notes among the findings shown to people
+    limit: int | None = None  # findings shown to people (table, markdown); machines get them all
 
     @property
     def summary(self) -> dict[str, int]:

@@ -1,0 +1,505 @@
+"""Tabulation audit: polling-station protocols (CSV) checked one by one and rolled up against the
+published regional and national totals.
+
+KZ801 station-bad-cell            (error) a count cell that is empty, negative or not a whole number
+KZ802 station-duplicate-id        (error) a station id used by an earlier row
+KZ803 station-unbalanced          (error) valid + invalid differ from ballots cast (ballots in boxes, when given)
+KZ804 station-cast-exceeds-registered (error) more ballots cast than registered voters: turnout over 100%
+KZ805 station-received-unbalanced (warning) ballots received differ from ballots cast + cancelled
+KZ806 station-invalid-share-high  (warning) more than 10% of the ballots cast are invalid
+KZ807 station-unknown-region      (error) a region the results file does not have (once per name)
+KZ808 station-bad-row             (error) a row with more or fewer cells than the header
+KZ809 station-columns-swapped     (error) registered and ballots cast look swapped: swapping them back fits
+KZ811 rollup-mismatch             (error) the stations of a region (or all) add up to another total than published
+KZ812 rollup-station-count        (error) the number of stations differs from polling_stations
+KZ813 rollup-region-missing       (error) a region of the results file has no stations in the CSV
+KZ814 rollup-unconfirmed          (note) a total that unreadable stations keep from being confirmed
+
+Reading streams in chunks of rows; numpy parses each chunk's counts in C (`numpy.loadtxt`), and every
+relation is one vectorised expression over the chunk. A chunk that numpy cannot parse is read again,
+row by row, to say exactly which cell is wrong. Memory holds one chunk and the set of station ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import TYPE_CHECKING, Any
+
+from kzvote import fmt
+from kzvote.errors import KzvoteError
+from kzvote.findings import Finding, Position, Severity
+from kzvote.load import did_you_mean, resolve_name
+from kzvote.model import AGAINST_ALL, Figure, Results
+
+if TYPE_CHECKING:
+    import numpy as np
+
+CHUNK_ROWS = 65_536
+KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
+COUNT_COLUMNS = ("registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots")
+REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
+ROLLUP_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
+DIGITS = re.compile(r"\s*[0-9]+\s*")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+
+
+BAD_CELL = Rule("KZ801", "station-bad-cell", Severity.ERROR)
+DUPLICATE_ID = Rule("KZ802", "station-duplicate-id", Severity.ERROR)
+UNBALANCED = Rule("KZ803", "station-unbalanced", Severity.ERROR)
+CAST_OVER_REGISTERED = Rule("KZ804", "station-cast-exceeds-registered", Severity.ERROR)
+RECEIVED_UNBALANCED = Rule("KZ805", "station-received-unbalanced", Severity.WARNING)
+INVALID_SHARE_HIGH = Rule("KZ806", "station-invalid-share-high", Severity.WARNING)
+UNKNOWN_REGION = Rule("KZ807", "station-unknown-region", Severity.ERROR)
+BAD_ROW = Rule("KZ808", "station-bad-row", Severity.ERROR)
+SWAPPED = Rule("KZ809", "station-columns-swapped", Severity.ERROR)
+ROLLUP_MISMATCH = Rule("KZ811", "rollup-mismatch", Severity.ERROR)
+STATION_COUNT = Rule("KZ812", "rollup-station-count", Severity.ERROR)
+REGION_MISSING = Rule("KZ813", "rollup-region-missing", Severity.ERROR)
+UNCONFIRMED = Rule("KZ814", "rollup-unconfirmed", Severity.NOTE)
+RULES = (BAD_CELL, DUPLICATE_ID, UNBALANCED, CAST_OVER_REGISTERED, RECEIVED_UNBALANCED, INVALID_SHARE_HIGH, UNKNOWN_REGION, BAD_ROW, SWAPPED, ROLLUP_MISMATCH, STATION_COUNT, REGION_MISSING, UNCONFIRMED)
+INVALID_SHARE_LIMIT = 10  # percent
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which CSV column holds what. Counts are parsed into one array, in `counted` order."""
+
+    header: list[str]
+    station: int
+    region: int
+    counted: list[str]  # "registered", ..., or a choice's official name
+    columns: list[int]  # CSV column index of each counted figure
+    choices: list[str]
+
+    def at(self, name: str) -> int | None:
+        return self.counted.index(name) if name in self.counted else None
+
+
+@dataclass
+class Area:
+    """The stations of one region (or of all), added up."""
+
+    name: str
+    stations: int = 0
+    unreadable: int = 0  # stations left out of the sums: their counts could not be read
+    first_unreadable_line: int | None = None
+    sums: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Audit:
+    results: Results
+    stations_file: str
+    rows: int = 0
+    stations_with_errors: int = 0
+    stations_with_warnings: int = 0
+    areas: dict[str, Area] = field(default_factory=dict)  # by region name; "" is the nation
+    findings: list[Finding] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # every finding by code, kept or not
+
+    @property
+    def national(self) -> Area:
+        return self.areas[""]
+
+    @property
+    def dropped(self) -> int:
+        return sum(self.counts.values()) - len(self.findings)
+
+
+def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath | None:
+    if override is not None:
+        return FilePath(override)
+    if results.stations is None:
+        return None
+    return FilePath(results_path).parent / results.stations
+
+
+def read_layout(header: list[str], results: Results, file: str) -> Layout:
+    """Resolve every header cell, reporting all problems at once (exit 2)."""
+    names = {spelling.casefold(): c.name for c in results.candidates for spelling in (c.name, *c.aliases)}
+    known = [*COUNT_COLUMNS, "station", "region", "against_all", *(c.name for c in results.candidates)]
+    problems: list[Finding] = []
+    roles: dict[str, int] = {}
+
+    def problem(message: str, column: int) -> None:
+        problems.append(Finding("KZ808", BAD_ROW.name, Severity.ERROR, message, ("header",), position=Position(1, column + 1), file=file))
+
+    for index, cell in enumerate(header):
+        text = cell.strip()
+        if text in ("station", "region", *COUNT_COLUMNS):
+            role = text
+        else:
+            resolved = resolve_name(text, names)
+            if resolved is None:
+                problem(f"unknown column '{text}'{did_you_mean(text, known)}", index)
+                continue
+            if resolved == AGAINST_ALL and results.against_all is None:
+                problem("column 'against_all', but the results file has no against_all", index)
+                continue
+            role = resolved
+        if role in roles:
+            problem(f"column '{text}' again (first as column {roles[role] + 1})", index)
+            continue
+        roles[role] = index
+    wanted = list(REQUIRED) + [c.name for c in results.candidates] + ([AGAINST_ALL] if results.against_all else [])
+    missing = [name for name in wanted if name not in roles]
+    if missing:
+        problem(f"missing column(s): {', '.join('against_all' if m == AGAINST_ALL else m for m in missing)}", 0)
+    if problems:
+        raise KzvoteError(problems)
+    counted = [name for name in COUNT_COLUMNS if name in roles] + [c.name for c in results.choices]
+    return Layout(header, roles["station"], roles["region"], counted, [roles[name] for name in counted], [c.name for c in results.choices])
+
+
+class _Collector:
+    """Findings with a cap per code, so a file with a million bad rows does not need a million objects."""
+
+    def __init__(self, audit: Audit) -> None:
+        self.audit = audit
+
+    def add(self, rule: Rule, message: str, line: int | None, column: int | None, subject: str, column_name: str = "", figures: dict[str, Any] | None = None) -> None:
+        counts = self.audit.counts
+        counts[rule.code] = counts.get(rule.code, 0) + 1
+        if counts[rule.code] > KEEP_PER_CODE:
+            return
+        position = Position(line, column) if line is not None and column is not None else None
+        path: tuple[str, ...] = (column_name,) if column_name else ()
+        self.audit.findings.append(Finding(rule.code, rule.name, rule.severity, message, path, subject, position, self.audit.stations_file, figures or {}))
+
+
+def audit_stations(results: Results, path: FilePath, display_name: str, on_progress: Callable[[int], None] | None = None) -> Audit:
+    import numpy as np  # only the audit needs it; see README, Performance
+
+    audit = Audit(results, display_name)
+    collect = _Collector(audit)
+    try:
+        # latin1 maps each byte to one character, so numpy can keep the raw UTF-8 of ids and
+        # regions as bytes (its fast path); every chunk is still checked to be UTF-8.
+        stream = open(path, encoding="latin1")  # read-only, like every data file
+    except OSError as error:
+        raise KzvoteError([Finding("KZ001", "unreadable-file", Severity.ERROR, f"cannot read stations file: {error.strerror or error}", file=display_name)]) from None
+    with stream:
+        header_line = _utf8(stream.readline(), display_name, 1).removeprefix("\ufeff")
+        header = next(csv.reader([header_line]), [])
+        layout = read_layout(header, results, display_name)
+        state = _State(layout, results, np)
+        line = 2
+        while True:
+            lines = list(itertools.islice(stream, CHUNK_ROWS))
+            if not lines:
+                break
+            _chunk(lines, line, state, audit, collect, np)
+            line += len(lines)
+            if on_progress:
+                on_progress(sum(map(len, lines)))
+    audit.rows = line - 2
+    _finish(state, audit, collect)
+    return audit
+
+
+def _utf8(text: str, name: str, first_line: int) -> str:
+    """Text read as latin1, decoded as the UTF-8 it must be; a located KZ002 if it is not."""
+    try:
+        return text.encode("latin1").decode("utf-8")
+    except UnicodeDecodeError as error:
+        raw = text.encode("latin1")
+        line = first_line + raw[: error.start].count(b"\n")
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise KzvoteError([Finding("KZ002", "not-utf8", Severity.ERROR, f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", position=Position(line, column), file=name)]) from None
+
+
+class _State:
+    """What the reading carries from chunk to chunk."""
+
+    def __init__(self, layout: Layout, results: Results, np: Any) -> None:
+        self.layout = layout
+        self.ids: list[Any] = []  # per chunk: station ids (UTF-8 bytes), duplicates are found at the end
+        self.id_lines: list[Any] = []
+        self.error_rows: list[Any] = []  # per chunk: which rows already have an error or a warning
+        self.warning_rows: list[Any] = []
+        self.region_codes: dict[str, int] = {}
+        self.region_bytes: dict[bytes, int] = {}  # the same codes, by the UTF-8 the chunks carry
+        self.id_width, self.region_width = 24, 48
+        self.region_names: list[str] = []
+        self.known_regions = {r.name for r in results.regions}
+        self.sums: list[Any] = []  # per region code: int64 vector of the counted figures
+        self.stations: list[int] = []
+        self.unreadable: list[int] = []
+        self.first_unreadable: list[int | None] = []
+        self.width = len(layout.counted)
+        self.np = np
+
+    def code(self, region: str) -> int:
+        code = self.region_codes.get(region)
+        if code is None:
+            code = self.region_codes[region] = len(self.region_names)
+            self.region_names.append(region)
+            self.sums.append(self.np.zeros(self.width, dtype=self.np.int64))
+            self.stations.append(0)
+            self.unreadable.append(0)
+            self.first_unreadable.append(None)
+        return code
+
+
+def _chunk(lines: list[str], first_line: int, state: _State, audit: Audit, collect: _Collector, np: Any) -> None:
+    layout = state.layout
+    text = "".join(lines)
+    _utf8(text, audit.stations_file, first_line)
+    numbers = list(range(first_line, first_line + len(lines)))
+    if lines.count("\n"):  # blank lines are skipped, but every other row keeps its line number
+        numbers = [n for n, line in zip(numbers, lines) if line.strip()]
+        lines = [line for line in lines if line.strip()]
+        if not lines:
+            return
+    # numpy cannot tell a row with extra cells, nor commas inside quotes: both go the slow way.
+    fast = '"' not in text and text.count(",") == len(lines) * (len(layout.header) - 1)
+    parsed = _fast_chunk(lines, state, np) if fast else None
+    if parsed is None:
+        parsed = _slow_chunk(lines, numbers, state, collect, np)
+        line_numbers = parsed[3]
+    else:
+        line_numbers = np.array(numbers, dtype=np.int64)
+    counts, ids, regions, _, readable = parsed
+    _rows(counts, ids, regions, line_numbers, readable, state, audit, collect, np)
+
+
+def _fast_chunk(lines: list[str], state: _State, np: Any) -> tuple[Any, Any, Any, None, Any] | None:
+    """One C pass of numpy over the chunk, or None when some cell is not a plain integer."""
+    layout = state.layout
+    while True:
+        # Fixed-width byte fields keep ids and regions out of Python objects; narrow ones sort
+        # fast. A field that fills its width may have been cut: read the chunk again, wider.
+        fields = [("station", f"S{state.id_width}"), ("region", f"S{state.region_width}")]
+        fields += [(f"n{i}", np.int64) for i in range(len(layout.columns))]
+        try:
+            table = np.loadtxt(lines, delimiter=",", usecols=[layout.station, layout.region, *layout.columns], dtype=np.dtype(fields), ndmin=1, comments=None, encoding="latin1")
+        except ValueError:
+            return None
+        id_full = np.char.str_len(table["station"]).max() >= state.id_width
+        region_full = np.char.str_len(table["region"]).max() >= state.region_width
+        if not (id_full or region_full):
+            break
+        longest = max(map(len, lines))
+        state.id_width = longest if id_full else state.id_width
+        state.region_width = longest if region_full else state.region_width
+    counts = np.stack([table[f"n{i}"] for i in range(len(layout.columns))], axis=1)
+    return counts, table["station"], table["region"], None, np.ones(len(lines), dtype=bool)
+
+
+def _slow_chunk(lines: list[str], numbers: list[int], state: _State, collect: _Collector, np: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Row by row with the csv module, to name every cell that is not a plain count."""
+    layout = state.layout
+    width = len(layout.header)
+    counts, ids, regions, readable, line_numbers = [], [], [], [], []
+    decoded = (line.encode("latin1").decode("utf-8") for line in lines)
+    for line, row in zip(numbers, csv.reader(decoded)):
+        if len(row) != width:
+            collect.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, row[layout.station] if len(row) > layout.station else "")
+            continue
+        values, ok = [], True
+        for name, column in zip(layout.counted, layout.columns):
+            cell = row[column]
+            if DIGITS.fullmatch(cell):
+                values.append(int(cell))
+                continue
+            ok = False
+            values.append(0)
+            collect.add(BAD_CELL, _cell_complaint(name, cell), line, column + 1, row[layout.station], name)
+        counts.append(values)
+        ids.append(row[layout.station].encode("utf-8"))
+        regions.append(row[layout.region].encode("utf-8"))
+        readable.append(ok)
+        line_numbers.append(line)
+    array = np.array(counts, dtype=np.int64).reshape(len(counts), len(layout.counted))
+    return array, np.array(ids, dtype=bytes), np.array(regions, dtype=bytes), np.array(line_numbers, dtype=np.int64), np.array(readable, dtype=bool)
+
+
+def _cell_complaint(name: str, cell: str) -> str:
+    text = cell.strip()
+    if not text:
+        return f"{name} is empty"
+    if re.fullmatch(r"-[0-9]+", text):
+        return f"{name} is negative ({text})"
+    if re.fullmatch(r"[0-9]{1,3}([ ,.'\u00a0][0-9]{3})+", text):
+        return f"{name} '{cell}' is not a plain number; write {re.sub(r'[^0-9]', '', text)}"
+    return f"{name} '{cell}' is not a whole number"
+
+
+def _rows(counts: Any, ids: list[str], regions: list[str], lines: Any, readable: Any, state: _State, audit: Audit, collect: _Collector, np: Any) -> None:
+    layout = state.layout
+    col = layout.at
+    # Negative counts parse as numbers: they make a row unreadable like any other bad cell.
+    negative = counts < 0
+    if negative.any():
+        for r, c in zip(*np.nonzero(negative)):
+            name = layout.counted[c]
+            collect.add(BAD_CELL, f"{name} is negative ({counts[r, c]})", int(lines[r]), layout.columns[c] + 1, _text(ids[r]), name)
+        readable = readable & ~negative.any(axis=1)
+    errors = np.zeros(len(ids), dtype=bool)
+    warnings = np.zeros(len(ids), dtype=bool)
+    errors |= ~readable
+
+    state.ids.append(ids)
+    state.id_lines.append(lines)
+
+    keys = regions.tolist()
+    for key in set(keys) - state.region_bytes.keys():
+        name = key.decode("utf-8")
+        state.region_bytes[key] = state.code(name)
+        if state.known_regions and name not in state.known_regions:
+            row = keys.index(key)
+            collect.add(UNKNOWN_REGION, f"region '{name}' is not a region of the results file{did_you_mean(name, state.known_regions)}", int(lines[row]), layout.region + 1, _text(ids[row]), "region")
+    codes = np.fromiter(map(state.region_bytes.__getitem__, keys), dtype=np.int64, count=len(keys))
+
+    registered, cast, invalid = (counts[:, col(n)] for n in ("registered", "ballots_cast", "invalid_ballots"))
+    valid = counts[:, [col(c) for c in layout.choices]].sum(axis=1)
+    boxes_at = col("ballots_in_boxes")
+    target = counts[:, boxes_at] if boxes_at is not None else cast
+    received_at, cancelled_at = col("ballots_received"), col("ballots_cancelled")
+
+    over = readable & (cast > registered)
+    unbalanced = readable & (valid + invalid != target)
+    received_off = np.zeros(len(ids), dtype=bool)
+    if received_at is not None and cancelled_at is not None:
+        received_off = readable & (counts[:, received_at] != cast + counts[:, cancelled_at])
+    # A swap of the two columns breaks up to three relations; one finding names the cause.
+    swapped = over.copy()
+    if swapped.any():
+        swapped &= ~((valid + invalid != (counts[:, boxes_at] if boxes_at is not None else registered)))
+        if received_at is not None and cancelled_at is not None:
+            swapped &= counts[:, received_at] == registered + counts[:, cancelled_at]
+    over &= ~swapped
+    unbalanced &= ~swapped
+    received_off &= ~swapped
+    high_invalid = readable & ~swapped & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
+
+    for i in np.nonzero(swapped)[0]:
+        collect.add(SWAPPED, f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round", int(lines[i]), layout.columns[col("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
+    for i in np.nonzero(over)[0]:
+        collect.add(CAST_OVER_REGISTERED, f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%", int(lines[i]), layout.columns[col("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
+    what = "ballots in boxes" if boxes_at is not None else "ballots cast"
+    for i in np.nonzero(unbalanced)[0]:
+        total = int(valid[i] + invalid[i])
+        collect.add(UNBALANCED, f"{fmt.count(int(valid[i]))} valid + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})", int(lines[i]), layout.columns[col("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])})
+    for i in np.nonzero(received_off)[0]:
+        received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
+        collect.add(RECEIVED_UNBALANCED, f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled = {fmt.count(int(cast[i]) + cancelled)}", int(lines[i]), layout.columns[received_at] + 1, _text(ids[i]), "ballots_received", {"received": received, "cast": int(cast[i]), "cancelled": cancelled})
+    for i in np.nonzero(high_invalid)[0]:
+        collect.add(INVALID_SHARE_HIGH, f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)", int(lines[i]), layout.columns[col("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])})
+
+    errors |= swapped | over | unbalanced
+    warnings |= received_off | high_invalid
+    state.error_rows.append(errors)
+    state.warning_rows.append(warnings)
+
+    # Roll-up: unreadable rows stay out of the sums and are counted, so a total they affect is
+    # reported as unconfirmed instead of wrong.
+    regions_seen = len(state.region_names)
+    stations = np.bincount(codes, minlength=regions_seen)
+    unreadable = np.bincount(codes[~readable], minlength=regions_seen)
+    # Each chunk's sums stay far below 2**53, so float64 bincount is exact here.
+    sums = np.stack([np.bincount(codes[readable], weights=counts[readable, j], minlength=regions_seen) for j in range(counts.shape[1])], axis=1) if counts.shape[0] else np.zeros((regions_seen, counts.shape[1]))
+    for code in np.nonzero(stations)[0]:
+        state.stations[code] += int(stations[code])
+        state.unreadable[code] += int(unreadable[code])
+        if unreadable[code] and state.first_unreadable[code] is None:
+            state.first_unreadable[code] = int(lines[np.nonzero((codes == code) & ~readable)[0][0]])
+        state.sums[code] += np.rint(sums[code]).astype(np.int64)
+
+
+def _text(cell: bytes) -> str:
+    return cell.decode("utf-8", "replace")
+
+
+def _share(part: Any, whole: Any) -> Any:
+    from fractions import Fraction
+
+    return Fraction(int(part) * 100, int(whole)) if int(whole) else None
+
+
+def _duplicates(state: _State, audit: Audit, collect: _Collector) -> None:
+    """Every row whose station id an earlier row already used; found in one sort at the end."""
+    np = state.np
+    errors = np.concatenate(state.error_rows) if state.error_rows else np.zeros(0, dtype=bool)
+    warnings = np.concatenate(state.warning_rows) if state.warning_rows else np.zeros(0, dtype=bool)
+    if state.ids:
+        ids, lines = np.concatenate(state.ids), np.concatenate(state.id_lines)
+        _, first, inverse, counts = np.unique(ids, return_index=True, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        repeated = (counts[inverse] > 1) & (np.arange(len(ids)) != first[inverse])
+        for row in np.nonzero(repeated)[0]:
+            station = _text(ids[row])
+            collect.add(DUPLICATE_ID, f"station id {station} again (first at line {int(lines[first[inverse[row]]])})", int(lines[row]), state.layout.station + 1, station, "station")
+        errors = errors | repeated
+    audit.stations_with_errors = int(errors.sum())
+    audit.stations_with_warnings = int((warnings & ~errors).sum())
+    # the order of reading, not of this late pass: duplicates among the station findings by line
+    audit.findings.sort(key=Finding.sort_key)
+
+
+def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
+    _duplicates(state, audit, collect)
+    layout = state.layout
+    national = Area("", sums=dict.fromkeys(layout.counted, 0))
+    for code, name in enumerate(state.region_names):
+        sums = dict(zip(layout.counted, (int(v) for v in state.sums[code])))
+        area = Area(name, state.stations[code], state.unreadable[code], state.first_unreadable[code], sums)
+        audit.areas[name] = area
+        national.stations += area.stations
+        national.unreadable += area.unreadable
+        if area.first_unreadable_line is not None and (national.first_unreadable_line is None or area.first_unreadable_line < national.first_unreadable_line):
+            national.first_unreadable_line = area.first_unreadable_line
+        for key, value in sums.items():
+            national.sums[key] += value
+    audit.areas[""] = national
+    results = audit.results
+    audit.findings += _compare(audit, national, "the nation", results.turnout, {c.name: c.votes for c in results.choices}, ("turnout",))
+    for region in results.regions:
+        area = audit.areas.get(region.name)
+        if area is None:
+            audit.counts[REGION_MISSING.code] = audit.counts.get(REGION_MISSING.code, 0) + 1
+            audit.findings.append(_results_finding(results, REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}", region.path, region.name, {}))
+            continue
+        audit.findings += _compare(audit, area, region.name, region.counts, region.votes, region.path)
+
+
+def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str, Figure], path: tuple) -> Iterator[Finding]:
+    results = audit.results
+    published: list[tuple[str, Figure | None, tuple]] = [(name, getattr(counts, name), path + (name,)) for name in ROLLUP_FIGURES]
+    for choice in results.choices:
+        figure = votes.get(choice.name)
+        published.append((choice.name, figure, choice.path + ("votes",) if path == ("turnout",) else path + ("votes", choice.name)))
+    for name, figure, figure_path in published:
+        if figure is None or name not in area.sums:
+            continue
+        added = area.sums[name]
+        if added == figure.count:
+            continue
+        label = name.replace("_", " ") if name in ROLLUP_FIGURES else f"votes for {name}"
+        figures = {"area": where, "figure": name, "stations_sum": added, "published": figure.count, "difference": figure.count - added, "unreadable_stations": area.unreadable}
+        if area.unreadable:
+            rule, message = UNCONFIRMED, f"{where}: {label} cannot be confirmed: {area.unreadable} unreadable station(s) (first at {audit.stations_file}:{area.first_unreadable_line}) left out; the others add up to {fmt.count(added)}, published {fmt.count(figure.count)}"
+        else:
+            rule, message = ROLLUP_MISMATCH, f"{where}: {label}: the stations add up to {fmt.count(added)}, but {fmt.count(figure.count)} is published ({figure.count - added:+,})"
+        audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
+        yield _results_finding(results, rule, message, figure_path, where, figures)
+    stations_figure = counts.polling_stations
+    if stations_figure is not None and stations_figure.count != area.stations:
+        audit.counts[STATION_COUNT.code] = audit.counts.get(STATION_COUNT.code, 0) + 1
+        yield _results_finding(results, STATION_COUNT, f"{where}: {fmt.count(area.stations)} stations in {audit.stations_file}, but polling_stations is {fmt.count(stations_figure.count)}", path + ("polling_stations",), where, {"stations": area.stations, "published": stations_figure.count})
+
+
+def _results_finding(results: Results, rule: Rule, message: str, path: tuple, subject: str, figures: dict[str, Any]) -> Finding:
+    """A roll-up finding points at the published figure in the results file."""
+    return Finding(rule.code, rule.name, rule.severity, message, path, subject, results.where(path), results.file, figures)

@@ -1,0 +1,59 @@
+"""The audit view: the roll-up per region against the published totals, and the findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kzvote.audit import Audit
+from kzvote.views import Column, Table, View, header
+
+ROLLUP_CODES = ("KZ811", "KZ812", "KZ813", "KZ814")
+
+
+def rollup(audit: Audit) -> Table:
+    published = {"": audit.results.turnout} | {r.name: r.counts for r in audit.results.regions}
+    flagged: dict[str, set[str]] = {}
+    for finding in audit.findings:
+        if finding.code in ROLLUP_CODES:
+            area = "" if finding.subject == "the nation" else finding.subject
+            flagged.setdefault(area, set()).add(str(finding.figures.get("figure") or ("polling_stations" if finding.code == "KZ812" else "stations")))
+    order = [""] + [r.name for r in audit.results.regions] + sorted(n for n in audit.areas if n and n not in published)
+    rows: list[dict[str, Any]] = []
+    for name in order:
+        area = audit.areas.get(name)
+        counts = published.get(name)
+        sums = area.sums if area else {}
+        rows.append(
+            {
+                "area": name or "All stations",
+                "stations": area.stations if area else 0,
+                "published_stations": counts.polling_stations.count if counts and counts.polling_stations else None,
+                "unreadable": (area.unreadable or None) if area else None,
+                "registered": sums.get("registered"),
+                "ballots_cast": sums.get("ballots_cast"),
+                "invalid_ballots": sums.get("invalid_ballots"),
+                "valid": sum(sums.get(c.name, 0) for c in audit.results.choices) if area else None,
+                "check": " ".join(sorted(flagged.get(name, ()))) or ("ok" if name in published else "not in results file" if audit.results.regions else ""),
+            }
+        )
+    columns = (
+        Column("area", "Area"),
+        Column("stations", "Stations", "count"),
+        Column("published_stations", "Published", "count", priority=2),
+        Column("unreadable", "Unreadable", "count", priority=1),
+        Column("registered", "Registered", "count", priority=4),
+        Column("ballots_cast", "Ballots cast", "count"),
+        Column("invalid_ballots", "Invalid", "count", priority=3),
+        Column("valid", "Valid", "count", priority=5),
+        Column("check", "Differs from published"),
+    )
+    return Table("rollup", "Roll-up: stations added up, against the published totals", columns, rows, sections=(1,) if len(rows) > 1 else ())
+
+
+def audit(a: Audit, limit: int) -> View:
+    facts = [
+        ("Stations", f"{a.rows:,} rows read from {a.stations_file}; {a.stations_with_errors:,} with errors, {a.stations_with_warnings:,} with warnings only"),
+    ]
+    if a.dropped:
+        facts.append(("Kept", f"the first 10,000 station findings of each code; {a.dropped:,} more were counted, not kept"))
+    return View("audit", a.results.file, header(a.results), facts, [rollup(a)], a.findings, limit=limit)
