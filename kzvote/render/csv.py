@@ -1,6 +1,6 @@
 """CSV: the command's main table, one row per line, raw numbers (no separators, no % signs).
 
-`check` and `reconcile` write their findings, one row each; the other commands their table.
+`check`, `reconcile` and `audit` write their findings, one row each; the other commands their table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kzvote.views import View
 def render(view: View, stream: TextIO, options: Options) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     tables = [t for t in view.tables if t.machine]
-    if view.command in ("check", "reconcile") or not tables:
+    if view.csv_rows == "findings" or not tables:
         keys = [c.key for c in FINDING_COLUMNS] + ["figures"]
         writer.writerow(keys)
         for finding in view.findings:

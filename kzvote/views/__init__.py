@@ -55,6 +55,7 @@ class View:
     show_findings: bool = True
     notes: bool = True  # notes among the findings shown to people
     limit: int | None = None  # findings shown to people (table, markdown); machines get them all
+    csv_rows: str = "table"  # what CSV writes: the first machine table, or "findings", one row each
 
     @property
     def summary(self) -> dict[str, int]:

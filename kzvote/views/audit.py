@@ -56,4 +56,7 @@ def audit(a: Audit, limit: int) -> View:
     ]
     if a.dropped:
         facts.append(("Kept", f"the first 10,000 station findings of each code; {a.dropped:,} more were counted, not kept"))
-    return View("audit", a.results.file, header(a.results), facts, [rollup(a)], a.findings, limit=limit)
+    # Roll-up findings first and never cut: --limit is about the (possibly many) station findings.
+    totals = [f for f in a.findings if f.code in ROLLUP_CODES]
+    stations = [f for f in a.findings if f.code not in ROLLUP_CODES]
+    return View("audit", a.results.file, header(a.results), facts, [rollup(a)], totals + stations, limit=len(totals) + limit, csv_rows="findings")

@@ -217,9 +217,9 @@ def turnout(results: Results, findings: list[Finding]) -> View:
 
 
 def reconcile(results: Results, findings: list[Finding]) -> View:
-    return View("reconcile", results.file, header(results), [], [implied_base_table(results)], findings)
+    return View("reconcile", results.file, header(results), [], [implied_base_table(results)], findings, csv_rows="findings")
 
 
 def check(file: str, findings: list[Finding], notes: bool) -> View:
     shown = findings if notes else [f for f in findings if f.severity > Severity.NOTE]
-    return View("check", file, findings=shown, notes=notes)
+    return View("check", file, findings=shown, notes=notes, csv_rows="findings")
