@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 from kzvote import fmt
 from kzvote.errors import KzvoteError
-from kzvote.findings import Finding, Position, Severity
-from kzvote.load import did_you_mean, resolve_name
+from kzvote.findings import Finding, Position, Rule, Severity
+from kzvote.load import INPUT_RULES, did_you_mean, resolve_name
 from kzvote.model import AGAINST_ALL, Figure, Results
 
 if TYPE_CHECKING:
@@ -47,26 +47,19 @@ ROLLUP_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
 DIGITS = re.compile(r"\s*[0-9]+\s*")
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-
-
-BAD_CELL = Rule("KZ801", "station-bad-cell", Severity.ERROR)
-DUPLICATE_ID = Rule("KZ802", "station-duplicate-id", Severity.ERROR)
-UNBALANCED = Rule("KZ803", "station-unbalanced", Severity.ERROR)
-CAST_OVER_REGISTERED = Rule("KZ804", "station-cast-exceeds-registered", Severity.ERROR)
-RECEIVED_UNBALANCED = Rule("KZ805", "station-received-unbalanced", Severity.WARNING)
-INVALID_SHARE_HIGH = Rule("KZ806", "station-invalid-share-high", Severity.WARNING)
-UNKNOWN_REGION = Rule("KZ807", "station-unknown-region", Severity.ERROR)
-BAD_ROW = Rule("KZ808", "station-bad-row", Severity.ERROR)
-SWAPPED = Rule("KZ809", "station-columns-swapped", Severity.ERROR)
-ROLLUP_MISMATCH = Rule("KZ811", "rollup-mismatch", Severity.ERROR)
-STATION_COUNT = Rule("KZ812", "rollup-station-count", Severity.ERROR)
-REGION_MISSING = Rule("KZ813", "rollup-region-missing", Severity.ERROR)
-UNCONFIRMED = Rule("KZ814", "rollup-unconfirmed", Severity.NOTE)
+BAD_CELL = Rule("KZ801", "station-bad-cell", Severity.ERROR, "a count cell that is empty, negative or not a whole number")
+DUPLICATE_ID = Rule("KZ802", "station-duplicate-id", Severity.ERROR, "a station id an earlier row already used")
+UNBALANCED = Rule("KZ803", "station-unbalanced", Severity.ERROR, "valid + invalid differ from ballots cast (ballots in boxes, when given)")
+CAST_OVER_REGISTERED = Rule("KZ804", "station-cast-exceeds-registered", Severity.ERROR, "more ballots cast than registered voters")
+RECEIVED_UNBALANCED = Rule("KZ805", "station-received-unbalanced", Severity.WARNING, "ballots received differ from cast + cancelled")
+INVALID_SHARE_HIGH = Rule("KZ806", "station-invalid-share-high", Severity.WARNING, "more than 10% of the ballots cast are invalid")
+UNKNOWN_REGION = Rule("KZ807", "station-unknown-region", Severity.ERROR, "a region the results file does not have")
+BAD_ROW = Rule("KZ808", "station-bad-row", Severity.ERROR, "a row (or header) that does not fit the station CSV layout")
+SWAPPED = Rule("KZ809", "station-columns-swapped", Severity.ERROR, "registered and ballots cast look swapped")
+ROLLUP_MISMATCH = Rule("KZ811", "rollup-mismatch", Severity.ERROR, "stations add up to another total than published")
+STATION_COUNT = Rule("KZ812", "rollup-station-count", Severity.ERROR, "the number of stations differs from polling_stations")
+REGION_MISSING = Rule("KZ813", "rollup-region-missing", Severity.ERROR, "a region of the results file has no stations")
+UNCONFIRMED = Rule("KZ814", "rollup-unconfirmed", Severity.NOTE, "a total that unreadable stations keep from being confirmed")
 RULES = (BAD_CELL, DUPLICATE_ID, UNBALANCED, CAST_OVER_REGISTERED, RECEIVED_UNBALANCED, INVALID_SHARE_HIGH, UNKNOWN_REGION, BAD_ROW, SWAPPED, ROLLUP_MISMATCH, STATION_COUNT, REGION_MISSING, UNCONFIRMED)
 INVALID_SHARE_LIMIT = 10  # percent
 
@@ -133,7 +126,7 @@ def read_layout(header: list[str], results: Results, file: str) -> Layout:
     roles: dict[str, int] = {}
 
     def problem(message: str, column: int) -> None:
-        problems.append(Finding("KZ808", BAD_ROW.name, Severity.ERROR, message, ("header",), position=Position(1, column + 1), file=file))
+        problems.append(BAD_ROW.finding(message, file=file, position=Position(1, column + 1), path=("header",)))
 
     for index, cell in enumerate(header):
         text = cell.strip()
@@ -175,7 +168,7 @@ class _Collector:
             return
         position = Position(line, column) if line is not None and column is not None else None
         path: tuple[str, ...] = (column_name,) if column_name else ()
-        self.audit.findings.append(Finding(rule.code, rule.name, rule.severity, message, path, subject, position, self.audit.stations_file, figures or {}))
+        self.audit.findings.append(rule.finding(message, file=self.audit.stations_file, position=position, path=path, subject=subject, figures=figures))
 
 
 def audit_stations(results: Results, path: FilePath, display_name: str, on_progress: Callable[[int], None] | None = None) -> Audit:
@@ -188,7 +181,7 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
         # regions as bytes (its fast path); every chunk is still checked to be UTF-8.
         stream = open(path, encoding="latin1")  # read-only, like every data file
     except OSError as error:
-        raise KzvoteError([Finding("KZ001", "unreadable-file", Severity.ERROR, f"cannot read stations file: {error.strerror or error}", file=display_name)]) from None
+        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file: {error.strerror or error}", file=display_name)]) from None
     with stream:
         header_line = _utf8(stream.readline(), display_name, 1).removeprefix("\ufeff")
         header = next(csv.reader([header_line]), [])
@@ -216,7 +209,7 @@ def _utf8(text: str, name: str, first_line: int) -> str:
         raw = text.encode("latin1")
         line = first_line + raw[: error.start].count(b"\n")
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise KzvoteError([Finding("KZ002", "not-utf8", Severity.ERROR, f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", position=Position(line, column), file=name)]) from None
+        raise KzvoteError([INPUT_RULES["KZ002"].finding(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", file=name, position=Position(line, column))]) from None
 
 
 class _State:
@@ -502,4 +495,4 @@ def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str,
 
 def _results_finding(results: Results, rule: Rule, message: str, path: tuple, subject: str, figures: dict[str, Any]) -> Finding:
     """A roll-up finding points at the published figure in the results file."""
-    return Finding(rule.code, rule.name, rule.severity, message, path, subject, results.where(path), results.file, figures)
+    return rule.finding(message, file=results.file, position=results.where(path), path=path, subject=subject, figures=figures)

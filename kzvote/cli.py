@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
@@ -17,6 +17,7 @@ from kzvote import __version__
 from kzvote.findings import Finding, Severity, worst
 
 if TYPE_CHECKING:
+    from kzvote.config import Config
     from kzvote.errors import KzvoteError
     from kzvote.model import Results
     from kzvote.views import View
@@ -35,19 +36,14 @@ app = typer.Typer(
 )
 
 
-class ViewFormat(str, enum.Enum):
+class Format(str, enum.Enum):
     table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-class CheckFormat(str, enum.Enum):
     text = "text"
     json = "json"
-    github = "github"
     csv = "csv"
     markdown = "markdown"
+    github = "github"
+    sarif = "sarif"
 
 
 class Sort(str, enum.Enum):
@@ -57,9 +53,15 @@ class Sort(str, enum.Enum):
 
 
 FileArg = Annotated[Optional[Path], typer.Argument(help="Results file (kzvote/1 YAML).", show_default=False)]
-FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Optional[Format],
+    typer.Option("--format", "-f", help="Output format (default: table; text for check; or the project's configuration).", show_default=False),
+]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour even on a terminal (NO_COLOR works too).")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
+StrictOpt = Annotated[
+    Optional[bool],
+    typer.Option("--strict/--no-strict", help="Warnings fail too (exit 1). Default: the configuration's strict, else off.", show_default=False),
+]
 
 
 def _version(value: bool) -> None:
@@ -92,17 +94,6 @@ def _stderr(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
-def _load_or_exit(file: Optional[Path]) -> Results:
-    from kzvote.errors import KzvoteError
-    from kzvote.load import load
-
-    path = resolve_file(file)
-    try:
-        return load(path)
-    except KzvoteError as error:
-        _report_unreadable(error, path)
-
-
 def _report_unreadable(error: KzvoteError, path: object) -> NoReturn:
     from kzvote.render.cells import finding_line
 
@@ -113,78 +104,132 @@ def _report_unreadable(error: KzvoteError, path: object) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def _emit(view: View, format_name: str, no_color: bool) -> None:
+def _load_or_exit(path: Path) -> Results:
+    from kzvote.errors import KzvoteError
+    from kzvote.load import load
+
+    try:
+        return load(path)
+    except KzvoteError as error:
+        _report_unreadable(error, path)
+
+
+def _config_or_exit(path: Path) -> Config:
+    from kzvote.config import find_config
+    from kzvote.errors import KzvoteError
+
+    try:
+        return find_config(path)
+    except KzvoteError as error:
+        _report_unreadable(error, error.findings[0].file)
+
+
+def _scope(*producers: str) -> set[str]:
+    """The codes a command can produce: an accept entry for another code is not stale here."""
+    import importlib
+
+    from kzvote.checks import all_rules
+
+    codes = {rule.code for rule in importlib.import_module("kzvote.load").RULES}
+    for producer in producers:
+        if producer == "checks":
+            codes |= set(all_rules())
+        else:
+            codes |= {rule.code for rule in importlib.import_module(f"kzvote.{producer}").RULES}
+    return codes
+
+
+def _finish(
+    view: View,
+    config: Config,
+    scope: set[str],
+    format: Optional[Format],
+    strict: Optional[bool],
+    no_color: bool,
+    default: Format = Format.table,
+    bad_input: bool = False,
+) -> NoReturn:
+    """Configuration applied, the view rendered, the exit code chosen: the end of every command."""
+    from dataclasses import replace
+
+    from kzvote.config import apply
     from kzvote.render import Options, render
 
-    render(view, format_name, sys.stdout, Options(color=False if no_color else None))
+    findings = apply(config, view.findings, scope) if config.accept else view.findings
+    view = replace(view, findings=findings)
+    chosen = format.value if format else config.format if config.format in Format.__members__ else default.value
+    render(view, chosen, sys.stdout, Options(color=False if no_color else None))
+    if bad_input:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(exit_code(findings, strict if strict is not None else bool(config.strict)))
 
 
-def _run_view(file: Optional[Path], format_name: str, no_color: bool, strict: bool, build: Callable[[Results, list[Finding]], View]) -> NoReturn:
+def _view_command(file: Optional[Path], format: Optional[Format], no_color: bool, strict: Optional[bool], build: Callable[[Results, list[Finding]], View]) -> NoReturn:
     from kzvote.checks import run_checks
 
-    results = _load_or_exit(file)
-    findings = run_checks(results)
-    _emit(build(results, findings), format_name, no_color)
-    raise typer.Exit(exit_code(findings, strict))
+    path = resolve_file(file)
+    config = _config_or_exit(path)
+    results = _load_or_exit(path)
+    _finish(build(results, run_checks(results)), config, _scope("checks"), format, strict, no_color)
 
 
 @app.command()
-def report(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+def report(file: FileArg = None, format: FormatOpt = None, no_color: NoColorOpt = False, strict: StrictOpt = None) -> None:
     """Results as the commission publishes them, the outcome, and the reconciliation summary."""
     from kzvote.views import results as views
 
-    _run_view(file, format.value, no_color, strict, views.report)
+    _view_command(file, format, no_color, strict, views.report)
 
 
 @app.command()
 def candidates(
     file: FileArg = None,
     sort: Annotated[Sort, typer.Option("--sort", help="Order of candidates: by votes, by name, or as on the ballot.")] = Sort.votes,
-    format: FormatOpt = ViewFormat.table,
+    format: FormatOpt = None,
     no_color: NoColorOpt = False,
-    strict: StrictOpt = False,
+    strict: StrictOpt = None,
 ) -> None:
     """Candidates: votes, computed and published percentages, difference, share bar."""
     from kzvote.views import results as views
 
-    _run_view(file, format.value, no_color, strict, lambda r, f: views.candidates(r, f, sort.value))
+    _view_command(file, format, no_color, strict, lambda r, f: views.candidates(r, f, sort.value))
 
 
 @app.command()
-def turnout(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+def turnout(file: FileArg = None, format: FormatOpt = None, no_color: NoColorOpt = False, strict: StrictOpt = None) -> None:
     """Turnout: registered, cast, computed vs published, valid/invalid, stations; regions too."""
     from kzvote.views import results as views
 
-    _run_view(file, format.value, no_color, strict, views.turnout)
+    _view_command(file, format, no_color, strict, views.turnout)
 
 
 @app.command()
-def reconcile(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+def reconcile(file: FileArg = None, format: FormatOpt = None, no_color: NoColorOpt = False, strict: StrictOpt = None) -> None:
     """Every finding with its figures, and the base the published percentages imply."""
     from kzvote.views import results as views
 
-    _run_view(file, format.value, no_color, strict, views.reconcile)
+    _view_command(file, format, no_color, strict, views.reconcile)
 
 
 @app.command()
-def sources(file: FileArg = None, format: FormatOpt = ViewFormat.table, no_color: NoColorOpt = False, strict: StrictOpt = False) -> None:
+def sources(file: FileArg = None, format: FormatOpt = None, no_color: NoColorOpt = False, strict: StrictOpt = None) -> None:
     """What each outlet reported against the official figures, and against itself."""
     from kzvote.sources import cross_check
     from kzvote.views.sources import sources as sources_view
 
-    results = _load_or_exit(file)
-    check = cross_check(results)
-    _emit(sources_view(check), format.value, no_color)
-    raise typer.Exit(exit_code(check.findings, strict))
+    path = resolve_file(file)
+    config = _config_or_exit(path)
+    check = cross_check(_load_or_exit(path))
+    _finish(sources_view(check), config, _scope("sources"), format, strict, no_color)
 
 
 @app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="The earlier version: a file, or git:REV[:PATH] (e.g. git:HEAD~1, git:origin/main).", show_default=False)],
     new: FileArg = None,
-    format: FormatOpt = ViewFormat.table,
+    format: FormatOpt = None,
     no_color: NoColorOpt = False,
-    strict: StrictOpt = False,
+    strict: StrictOpt = None,
 ) -> None:
     """What changed between two versions, figure by figure, and which findings came or went.
 
@@ -195,13 +240,12 @@ def diff(
     from kzvote.views.diff import diff as diff_view
 
     new_path = resolve_file(new)
+    config = _config_or_exit(new_path)
     try:
         old_results, new_results = read_version(old, new_path), load(new_path)
     except KzvoteError as error:
-        _report_unreadable(error, old if old.startswith("git:") else new_path)
-    result = compare(old_results, new_results)
-    _emit(diff_view(result), format.value, no_color)
-    raise typer.Exit(exit_code(list(result.findings), strict))
+        _report_unreadable(error, error.findings[0].file)
+    _finish(diff_view(compare(old_results, new_results)), config, _scope("checks", "diff"), format, strict, no_color)
 
 
 @app.command()
@@ -209,9 +253,9 @@ def audit(
     file: FileArg = None,
     stations: Annotated[Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Station findings shown in table and markdown output (json and csv have all).")] = 20,
-    format: FormatOpt = ViewFormat.table,
+    format: FormatOpt = None,
     no_color: NoColorOpt = False,
-    strict: StrictOpt = False,
+    strict: StrictOpt = None,
 ) -> None:
     """Tabulation audit: each station's protocol, and the stations rolled up against the totals."""
     from kzvote.audit import audit_stations, stations_path
@@ -219,6 +263,7 @@ def audit(
     from kzvote.views.audit import audit as audit_view
 
     path = resolve_file(file)
+    config = _config_or_exit(path)
     results = _load_or_exit(path)
     csv_path = stations_path(results, path, stations)
     if csv_path is None:
@@ -229,8 +274,7 @@ def audit(
             result = audit_stations(results, csv_path, str(csv_path), advance)
     except KzvoteError as error:
         _report_unreadable(error, csv_path)
-    _emit(audit_view(result, limit), format.value, no_color)
-    raise typer.Exit(exit_code(result.findings, strict))
+    _finish(audit_view(result, limit), config, _scope("audit"), format, strict, no_color)
 
 
 PROGRESS_BYTES = 3_000_000  # about 50,000 stations: below this a bar only flickers
@@ -246,44 +290,56 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
     if size < PROGRESS_BYTES or not sys.stderr.isatty() or os.environ.get("CI"):
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True, console=_stderr_console()) as bar:
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True, console=console) as bar:
         task = bar.add_task(f"auditing {path.name}", total=size)
         yield lambda consumed: bar.advance(task, consumed)
-
-
-def _stderr_console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ)
 
 
 @app.command()
 def check(
     files: Annotated[Optional[list[Path]], typer.Argument(help="Results files (default: $KZVOTE_FILE or ./results.yaml).", show_default=False)] = None,
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    strict: StrictOpt = False,
+    format: FormatOpt = None,
+    strict: StrictOpt = None,
     notes: Annotated[bool, typer.Option("--notes", help="Show notes (implied base, outcome) too.")] = False,
     no_color: NoColorOpt = False,  # accepted so scripts can pass it everywhere; check never colours
 ) -> None:
     """For CI: validate and reconcile, one line per finding. Exit 0 clean, 1 errors, 2 bad input."""
-    from kzvote.views import results as views
     from kzvote.checks import run_checks
+    from kzvote.config import Config, apply
     from kzvote.errors import KzvoteError
     from kzvote.load import load
+    from kzvote.views import results as views
 
     paths = files or [resolve_file(None)]
     findings: list[Finding] = []
     unreadable = False
+    scope = _scope("checks")
+    config = Config()
     for path in paths:
+        config = _config_or_exit(path)
         try:
-            findings += run_checks(load(path))
+            found = run_checks(load(path))
         except KzvoteError as error:
-            findings += error.findings
-            unreadable = True
-    _emit(views.check(", ".join(map(str, paths)), findings, notes), format.value, no_color=True)
-    raise typer.Exit(EXIT_BAD_INPUT if unreadable else exit_code(findings, strict))
+            found, unreadable = error.findings, True
+        findings += apply(config, found, scope) if config.accept else found
+    view = views.check(", ".join(map(str, paths)), findings, notes)
+    # accepts were applied per file above; the last file's configuration picks format and strict
+    settings = Config(config.file, config.format, config.strict)
+    _finish(view, settings, scope, format, strict, True, default=Format.text, bad_input=unreadable)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) of the kzvote/1 results format, for editors."""
+    import json
+
+    from kzvote.schema_json import results_schema
+
+    typer.echo(json.dumps(results_schema(), indent=2, ensure_ascii=False))
 
 
 def main() -> None:
@@ -310,3 +366,4 @@ def _exit_now(code: object) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code if isinstance(code, int) else 0)
+

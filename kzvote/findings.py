@@ -51,6 +51,7 @@ class Finding:
     position: Position | None = None
     file: str = ""
     figures: Mapping[str, FigureValue] = field(default_factory=dict)
+    accepted: str | None = None  # the reason, when the project's configuration accepts it
 
     @property
     def path_text(self) -> str:
@@ -61,8 +62,32 @@ class Finding:
         return (self.file, line, column, self.code)
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A kind of finding: stable code, kebab-case name (reads after "allow"), default severity,
+    and a one-line summary of the relation. Every producer of findings declares its rules."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    def finding(
+        self,
+        message: str,
+        *,
+        file: str,
+        position: Position | None = None,
+        path: tuple[PathPart, ...] = (),
+        subject: str = "",
+        figures: Mapping[str, FigureValue] | None = None,
+    ) -> Finding:
+        return Finding(self.code, self.name, self.severity, message, path, subject, position, file, dict(figures or {}))
+
+
 def worst(findings: Iterable[Finding]) -> Severity | None:
-    severities = [f.severity for f in findings]
+    """The worst severity among findings that count: accepted ones do not."""
+    severities = [f.severity for f in findings if f.accepted is None]
     return max(severities) if severities else None
 
 

@@ -17,30 +17,34 @@ from typing import Any
 import yaml
 
 from kzvote.errors import KzvoteError
-from kzvote.findings import Finding, Position, Severity
+from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source
 from kzvote.schema import RESULTS, Field, Kind
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32  # a results file is 4 levels deep; anything far deeper is a mistake or an attack
 
-# Codes of the problems that stop a file from loading (exit 2).
-INPUT_CODES: dict[str, tuple[str, str]] = {
-    "KZ001": ("unreadable-file", "the file is missing or cannot be read"),
-    "KZ002": ("not-utf8", "the file is not UTF-8 text"),
-    "KZ003": ("yaml-syntax", "the file is not valid YAML"),
-    "KZ004": ("not-one-document", "the file is empty or holds more than one YAML document"),
-    "KZ005": ("wrong-shape", "a value has the wrong shape (mapping, list or single value expected)"),
-    "KZ006": ("unknown-key", "a key that the kzvote/1 format does not have"),
-    "KZ007": ("missing-key", "a required key is missing or empty"),
-    "KZ008": ("duplicate-key", "the same key twice in one mapping"),
-    "KZ009": ("duplicate-name", "two candidates or regions with the same name or alias"),
-    "KZ010": ("bad-count", "a count that is not a whole number >= 0 written in plain digits"),
-    "KZ011": ("bad-percent", "a percentage that is not a plain number from 0 to 100"),
-    "KZ012": ("bad-value", "a date, stage, base or format that is not one of the allowed values"),
-    "KZ013": ("unsafe-yaml", "anchors/aliases, absurd nesting or size, which results files never need"),
-    "KZ014": ("unknown-name", "a name that is no candidate's (or region's) name or alias"),
+# The problems that stop a file from loading (exit 2).
+INPUT_RULES = {
+    rule.code: rule
+    for rule in (
+        Rule("KZ001", "unreadable-file", Severity.ERROR, "the file is missing or cannot be read"),
+        Rule("KZ002", "not-utf8", Severity.ERROR, "the file is not UTF-8 text"),
+        Rule("KZ003", "yaml-syntax", Severity.ERROR, "the file is not valid YAML"),
+        Rule("KZ004", "not-one-document", Severity.ERROR, "the file is empty or holds more than one YAML document"),
+        Rule("KZ005", "wrong-shape", Severity.ERROR, "a value has the wrong shape (mapping, list or single value expected)"),
+        Rule("KZ006", "unknown-key", Severity.ERROR, "a key that the kzvote/1 format does not have"),
+        Rule("KZ007", "missing-key", Severity.ERROR, "a required key is missing or empty"),
+        Rule("KZ008", "duplicate-key", Severity.ERROR, "the same key twice in one mapping"),
+        Rule("KZ009", "duplicate-name", Severity.ERROR, "two candidates, regions or sources with the same name, alias or id"),
+        Rule("KZ010", "bad-count", Severity.ERROR, "a count that is not a whole number >= 0 written in plain digits"),
+        Rule("KZ011", "bad-percent", Severity.ERROR, "a percentage that is not a plain number from 0 to 100"),
+        Rule("KZ012", "bad-value", Severity.ERROR, "a date, stage, base, id or format that is not allowed"),
+        Rule("KZ013", "unsafe-yaml", Severity.ERROR, "anchors/aliases, absurd nesting or size, which results files never need"),
+        Rule("KZ014", "unknown-name", Severity.ERROR, "a name that is no candidate's (or region's) name or alias"),
+    )
 }
+RULES = tuple(INPUT_RULES.values())
 
 PLAIN_COUNT = re.compile(r"0|[1-9][0-9]*")
 PLAIN_PERCENT = re.compile(r"[0-9]+(\.[0-9]+)?")
@@ -81,15 +85,7 @@ def parse(data: bytes, name: str = "<data>") -> Results:
 
 
 def _finding(file: str, code: str, message: str, path: Path = (), position: Position | None = None) -> Finding:
-    return Finding(
-        code=code,
-        name=INPUT_CODES[code][0],
-        severity=Severity.ERROR,
-        message=message,
-        path=path,
-        position=position,
-        file=file,
-    )
+    return INPUT_RULES[code].finding(message, file=file, position=position, path=path)
 
 
 def _fail(file: str, code: str, message: str, position: Position | None = None) -> KzvoteError:
@@ -253,18 +249,17 @@ class _Reader:
                 continue
             self.key_positions[path + (key,)] = key_at
             if _is_null(value_node):
-                continue  # an empty optional value is the same as leaving it out
+                # Not silently "absent": an empty value is usually a figure someone forgot.
+                self.problem("KZ007", f"'{key}' has no value; give one or leave the key out", path + (key,), key_at)
+                continue
             if isinstance(value_node, yaml.ScalarNode):
                 # A finding about a single value points at the value, as a compiler points at a token.
                 self.key_positions[path + (key,)] = _mark(value_node.start_mark)
             values[key] = self.read(value_node, allowed[key], path + (key,))
+        where = self.key_positions.get(path, _mark(node.start_mark))
         for name, child in allowed.items():
-            if child.required and name not in values:
-                if name in seen:
-                    self.problem("KZ007", f"'{name}' needs a value", path + (name,), seen[name])
-                else:
-                    where = self.key_positions.get(path, _mark(node.start_mark))
-                    self.problem("KZ007", f"missing required key '{name}'", path, where)
+            if child.required and name not in seen:
+                self.problem("KZ007", f"missing required key '{name}'", path, where)
         return values
 
     def _read_record_list(self, node: yaml.Node, spec: Field, path: Path) -> list[Any] | None:
@@ -315,7 +310,11 @@ class _Reader:
         if scalar is None:
             return None
         # Any scalar's written text is taken as is: a name like "No" or "2022" stays that text.
-        return _Located(scalar.value.strip(), _mark(scalar.start_mark))
+        text = scalar.value.strip()
+        if spec.pattern and not re.fullmatch(spec.pattern, text):
+            self.problem("KZ012", f"'{text}' does not match {spec.pattern} ({spec.doc})", path, _mark(scalar.start_mark))
+            return None
+        return _Located(text, _mark(scalar.start_mark))
 
     def _read_choice(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, f"one of {', '.join(spec.choices)}")
@@ -525,14 +524,9 @@ def _region(raw: dict[str, Any], index: int, names: dict[str, str], reader: _Rea
     return Region(_text(raw, "name") or "", path, _counts(raw), votes, raw["@"])
 
 
-SOURCE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-
 def _source(raw: dict[str, Any], index: int, names: dict[str, str], region_names: dict[str, str], reader: _Reader) -> Source:
     path: Path = ("sources", index)
     source_id = _text(raw, "id") or ""
-    if not SOURCE_ID.fullmatch(source_id):
-        reader.problem("KZ012", f"source id '{source_id}' may hold only lower-case letters, digits and -", path + ("id",), reader.key_positions.get(path + ("id",)))
     published, published_text = raw["published"].value
     reported = raw.get("reported") or {}
     choices: dict[str, ReportedChoice] = {}

@@ -37,6 +37,7 @@ class Field:
     choices: tuple[str, ...] = ()
     fields: tuple[Field, ...] = ()
     min_items: int = 0
+    pattern: str = ""  # for TEXT: a regular expression the whole value must match
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -105,7 +106,7 @@ CANDIDATE = (
 REPORTED_CHOICE = (Field("votes", Kind.COUNT), Field("percent", Kind.PERCENT))
 
 SOURCE = (
-    Field("id", Kind.TEXT, required=True, doc="unique, lower-case letters, digits and -"),
+    Field("id", Kind.TEXT, required=True, doc="unique, lower-case letters, digits and -", pattern="[a-z0-9][a-z0-9-]*"),
     Field("publisher", Kind.TEXT, required=True),
     Field("title", Kind.TEXT),
     Field("published", Kind.DATETIME, required=True, doc="date, or date and time (2022-11-22T12:07)"),

@@ -97,8 +97,10 @@ def test_check_json_has_the_documented_fields(cli: Run, write: Write) -> None:
 def test_check_github_annotations(cli: Run, write: Write) -> None:
     text = edited(("votes: 200907", "votes: 300907"))
     path = write(text)
-    out = cli("check", path, "--format", "github").stdout
-    assert out.startswith(f"::error file={path},line={line_of(text, 'votes: 300907')},col=12,title=KZ101 share-mismatch::")
+    lines = cli("check", path, "--format", "github").stdout.splitlines()
+    assert lines[0] == f"::group::kzvote: {path} (1 finding)"
+    assert lines[1].startswith(f"::error file={path},line={line_of(text, 'votes: 300907')},col=12,title=KZ101 share-mismatch::")
+    assert lines[2] == "::endgroup::"
 
 
 def test_every_command_reports_inconsistency_with_exit_1(cli: Run, write: Write) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from kzvote.findings import FigureValue, Finding, Severity
+from kzvote.findings import Rule as BaseRule
 from kzvote.implied import BaseAnalysis
 from kzvote.model import Path, Results
 from kzvote.tally import Tally
@@ -26,13 +27,8 @@ class Context:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One relation a results file must satisfy, with a stable code and kebab-case name."""
-
-    code: str
-    name: str
-    severity: Severity
-    summary: str
+class Rule(BaseRule):
+    """A relation a results file must satisfy: calling it makes a finding located in that file."""
 
     def __call__(
         self,
@@ -43,17 +39,8 @@ class Rule:
         figures: Mapping[str, FigureValue] | None = None,
         severity: Severity | None = None,
     ) -> Finding:
-        return Finding(
-            code=self.code,
-            name=self.name,
-            severity=severity or self.severity,
-            message=message,
-            path=path,
-            subject=subject,
-            position=ctx.results.where(path),
-            file=ctx.results.file,
-            figures=dict(figures or {}),
-        )
+        finding = self.finding(message, file=ctx.results.file, position=ctx.results.where(path), path=path, subject=subject, figures=figures)
+        return replace(finding, severity=severity) if severity else finding
 
 
 Check = Callable[[Context], Iterator[Finding]]

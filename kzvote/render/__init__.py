@@ -19,6 +19,7 @@ FORMATS = {
     "csv": "kzvote.render.csv",
     "markdown": "kzvote.render.markdown",
     "github": "kzvote.render.github",
+    "sarif": "kzvote.render.sarif",
 }
 
 

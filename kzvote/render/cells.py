@@ -59,6 +59,15 @@ def machine_columns(table: Table) -> list[Column]:
     return [c for c in table.columns if c.machine]
 
 
+def summary_text(summary: dict[str, int], notes: bool = True) -> str:
+    parts = [f"{summary['errors']} error(s)", f"{summary['warnings']} warning(s)"]
+    if notes:
+        parts.append(f"{summary['notes']} note(s)")
+    if summary.get("accepted"):
+        parts.append(f"{summary['accepted']} accepted")
+    return ", ".join(parts)
+
+
 def location(finding: Finding) -> str:
     if finding.position is None:
         return finding.file
@@ -68,7 +77,8 @@ def location(finding: Finding) -> str:
 def finding_line(finding: Finding) -> str:
     """The one-line form of a finding: results.yaml:35:5: error KZ101 candidates[3].votes: ..."""
     path = f" {finding.path_text}:" if finding.path else ":"
-    return f"{location(finding)}: {finding.severity} {finding.code}{path} {finding.message}"
+    accepted = f" [accepted: {finding.accepted}]" if finding.accepted else ""
+    return f"{location(finding)}: {finding.severity} {finding.code}{path} {finding.message}{accepted}"
 
 
 FINDING_COLUMNS = (
@@ -80,6 +90,7 @@ FINDING_COLUMNS = (
     Column("name", "Rule"),
     Column("path", "Path"),
     Column("message", "Message"),
+    Column("accepted", "Accepted because"),
 )
 
 
@@ -95,9 +106,10 @@ def finding_record(finding: Finding) -> dict[str, Any]:
         "subject": finding.subject or None,
         "message": finding.message,
         "figures": dict(finding.figures),
+        "accepted": finding.accepted,
     }
 
 
 def shown_findings(findings: list[Finding], notes: bool, limit: int | None = None) -> list[Finding]:
-    shown = [f for f in findings if notes or f.severity.name != "NOTE"]
+    shown = [f for f in findings if notes or f.severity.name != "NOTE" or f.accepted]
     return shown if limit is None else shown[:limit]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from kzvote.render import Options
-from kzvote.render.cells import human, human_columns, location, shown_findings
+from kzvote.render.cells import human, human_columns, location, shown_findings, summary_text
 from kzvote.views import Table, View
 
 RIGHT = {"count", "percent", "signed", "value", "delta"}
@@ -40,7 +40,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
         lines += table_lines(table)
     shown = shown_findings(view.findings, view.notes, view.limit)
     s = view.summary
-    lines.append(f"### Findings: {s['errors']} error(s), {s['warnings']} warning(s), {s['notes']} note(s)")
+    lines.append(f"### Findings: {summary_text(s)}")
     lines.append("")
-    lines += [f"- **{f.severity}** {f.code} `{location(f)}` {f.path_text}: {f.message}" for f in shown] or ["- none"]
+    lines += [f"- **{f.severity}**{' (accepted: ' + f.accepted + ')' if f.accepted else ''} {f.code} `{location(f)}` {f.path_text}: {f.message}" for f in shown] or ["- none"]
     stream.write("\n".join(lines) + "\n")

@@ -135,19 +135,25 @@ def _print_findings(console: Console, view: View) -> None:
     if summary["errors"] or summary["warnings"]:
         head.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s)", style="bold red" if summary["errors"] else "yellow")
     else:
-        head.append("every figure agrees", style="green")
+        head.append("every figure agrees" if view.command != "audit" else "every station and total agrees", style="green")
+    if summary["accepted"]:
+        head.append(f"; {summary['accepted']} accepted", style="dim")
     if not view.notes and summary["notes"]:
         head.append(f"  ({summary['notes']} note(s), shown by: kzvote reconcile)", style="dim")
     console.print()
     console.print(head)
     for finding in shown:
         line = Text("  ")
-        line.append(f"{finding.severity}", style=SEVERITY_STYLE[finding.severity])
+        if finding.accepted:
+            line.append("accepted ", style="dim")
+        line.append(f"{finding.severity}", style="dim" if finding.accepted else SEVERITY_STYLE[finding.severity])
         line.append(f" {finding.code} ", style="bold")
         line.append(f"{location(finding)} ", style="dim")
         if finding.path:
             line.append(f"{finding.path_text}: ")
         line.append(finding.message)
+        if finding.accepted:
+            line.append(f" — accepted: {finding.accepted}", style="dim")
         console.print(line)
     if hidden:
         console.print(Text(f"  … and {hidden:,} more (--limit N, or --format json or csv for all)", style="dim"))

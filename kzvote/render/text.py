@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import TextIO
 
 from kzvote.render import Options
-from kzvote.render.cells import finding_line, shown_findings
+from kzvote.render.cells import finding_line, shown_findings, summary_text
 from kzvote.views import View
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
     for finding in shown_findings(view.findings, view.notes):
         stream.write(finding_line(finding) + "\n")
-    summary = view.summary
-    parts = [f"{summary['errors']} error(s)", f"{summary['warnings']} warning(s)"]
-    if view.notes:
-        parts.append(f"{summary['notes']} note(s)")
-    stream.write(f"{view.file}: {', '.join(parts)}\n")
+    stream.write(f"{view.file}: {summary_text(view.summary, view.notes)}\n")

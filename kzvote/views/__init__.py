@@ -59,8 +59,10 @@ class View:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = count_by_severity(self.findings)
-        return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE]}
+        """Findings that count, by severity; accepted ones apart (they never fail a run)."""
+        counts = count_by_severity(f for f in self.findings if f.accepted is None)
+        accepted = sum(1 for f in self.findings if f.accepted is not None)
+        return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE], "accepted": accepted}
 
 
 def header(results: Results) -> dict[str, Any]:

@@ -221,5 +221,5 @@ def reconcile(results: Results, findings: list[Finding]) -> View:
 
 
 def check(file: str, findings: list[Finding], notes: bool) -> View:
-    shown = findings if notes else [f for f in findings if f.severity > Severity.NOTE]
+    shown = findings if notes else [f for f in findings if f.severity > Severity.NOTE or f.accepted]
     return View("check", file, findings=shown, notes=notes, csv_rows="findings")

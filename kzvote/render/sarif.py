@@ -1,0 +1,85 @@
+"""SARIF 2.1.0, for code-scanning upload: one run, kzvote's rules, one result per finding.
+
+Accepted findings carry a suppression with the configured reason as its justification.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from kzvote import __version__
+from kzvote.findings import Finding, Severity
+from kzvote.render import Options
+from kzvote.views import View
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+
+
+def _uri(file: str) -> str:
+    """Relative paths stay relative (code scanning resolves them against the checkout)."""
+    path = Path(file)
+    return path.as_uri() if path.is_absolute() else path.as_posix()
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    region: dict[str, int] = {}
+    if finding.position:
+        region = {"startLine": finding.position.line, "startColumn": finding.position.column}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.file)}}}
+    if region:
+        location["physicalLocation"]["region"] = region
+    if finding.path:
+        location["logicalLocations"] = [{"fullyQualifiedName": finding.path_text, "kind": "member"}]
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [location],
+        "properties": {"name": finding.name, "subject": finding.subject, "figures": dict(finding.figures)},
+    }
+    if finding.code in rule_index:
+        result["ruleIndex"] = rule_index[finding.code]
+    if finding.accepted:
+        result["suppressions"] = [{"kind": "external", "justification": finding.accepted}]
+    return result
+
+
+def document(view: View) -> dict[str, Any]:
+    from kzvote.catalogue import all_rules
+
+    rules = list(all_rules().values())
+    rule_index = {rule.code: i for i, rule in enumerate(rules)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "kzvote",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "rules": [
+                            {
+                                "id": rule.code,
+                                "name": rule.name,
+                                "shortDescription": {"text": rule.summary},
+                                "defaultConfiguration": {"level": LEVELS[rule.severity]},
+                            }
+                            for rule in rules
+                        ],
+                    }
+                },
+                "results": [_result(f, rule_index) for f in view.findings],
+                "properties": {"command": view.command},
+            }
+        ],
+    }
+
+
+def render(view: View, stream: TextIO, options: Options) -> None:
+    json.dump(document(view), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
