@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING, Any
 from kzvote import fmt
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
-from kzvote.load import INPUT_RULES, did_you_mean, resolve_name
+from kzvote.load import GROUPED_COUNT, INPUT_RULES, did_you_mean, resolve_name
 from kzvote.model import AGAINST_ALL, Figure, Results
 
 if TYPE_CHECKING:
-    import numpy as np
+    pass
 
 CHUNK_ROWS = 65_536
 KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
@@ -76,7 +76,12 @@ class Layout:
     choices: list[str]
 
     def at(self, name: str) -> int | None:
+        """Where an optional figure is in the counts array, if the CSV has it."""
         return self.counted.index(name) if name in self.counted else None
+
+    def index(self, name: str) -> int:
+        """Where a required figure is in the counts array."""
+        return self.counted.index(name)
 
 
 @dataclass
@@ -324,14 +329,16 @@ def _cell_complaint(name: str, cell: str) -> str:
         return f"{name} is empty"
     if re.fullmatch(r"-[0-9]+", text):
         return f"{name} is negative ({text})"
-    if re.fullmatch(r"[0-9]{1,3}([ ,.'\u00a0][0-9]{3})+", text):
+    if GROUPED_COUNT.fullmatch(text):
         return f"{name} '{cell}' is not a plain number; write {re.sub(r'[^0-9]', '', text)}"
     return f"{name} '{cell}' is not a whole number"
 
 
-def _rows(counts: Any, ids: list[str], regions: list[str], lines: Any, readable: Any, state: _State, audit: Audit, collect: _Collector, np: Any) -> None:
+def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state: _State, audit: Audit, collect: _Collector, np: Any) -> None:
+    """One chunk's relations, vectorised; ids and regions are numpy arrays of UTF-8 bytes."""
     layout = state.layout
     col = layout.at
+    need = layout.index
     # Negative counts parse as numbers: they make a row unreadable like any other bad cell.
     negative = counts < 0
     if negative.any():
@@ -355,8 +362,8 @@ def _rows(counts: Any, ids: list[str], regions: list[str], lines: Any, readable:
             collect.add(UNKNOWN_REGION, f"region '{name}' is not a region of the results file{did_you_mean(name, state.known_regions)}", int(lines[row]), layout.region + 1, _text(ids[row]), "region")
     codes = np.fromiter(map(state.region_bytes.__getitem__, keys), dtype=np.int64, count=len(keys))
 
-    registered, cast, invalid = (counts[:, col(n)] for n in ("registered", "ballots_cast", "invalid_ballots"))
-    valid = counts[:, [col(c) for c in layout.choices]].sum(axis=1)
+    registered, cast, invalid = (counts[:, need(n)] for n in ("registered", "ballots_cast", "invalid_ballots"))
+    valid = counts[:, [need(c) for c in layout.choices]].sum(axis=1)
     boxes_at = col("ballots_in_boxes")
     target = counts[:, boxes_at] if boxes_at is not None else cast
     received_at, cancelled_at = col("ballots_received"), col("ballots_cancelled")
@@ -378,18 +385,19 @@ def _rows(counts: Any, ids: list[str], regions: list[str], lines: Any, readable:
     high_invalid = readable & ~swapped & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
 
     for i in np.nonzero(swapped)[0]:
-        collect.add(SWAPPED, f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round", int(lines[i]), layout.columns[col("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
+        collect.add(SWAPPED, f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round", int(lines[i]), layout.columns[need("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
     for i in np.nonzero(over)[0]:
-        collect.add(CAST_OVER_REGISTERED, f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%", int(lines[i]), layout.columns[col("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
+        collect.add(CAST_OVER_REGISTERED, f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%", int(lines[i]), layout.columns[need("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
     what = "ballots in boxes" if boxes_at is not None else "ballots cast"
     for i in np.nonzero(unbalanced)[0]:
         total = int(valid[i] + invalid[i])
-        collect.add(UNBALANCED, f"{fmt.count(int(valid[i]))} valid + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})", int(lines[i]), layout.columns[col("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])})
+        collect.add(UNBALANCED, f"{fmt.count(int(valid[i]))} valid + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})", int(lines[i]), layout.columns[need("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])})
     for i in np.nonzero(received_off)[0]:
+        assert received_at is not None and cancelled_at is not None  # received_off is all False otherwise
         received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
         collect.add(RECEIVED_UNBALANCED, f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled = {fmt.count(int(cast[i]) + cancelled)}", int(lines[i]), layout.columns[received_at] + 1, _text(ids[i]), "ballots_received", {"received": received, "cast": int(cast[i]), "cancelled": cancelled})
     for i in np.nonzero(high_invalid)[0]:
-        collect.add(INVALID_SHARE_HIGH, f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)", int(lines[i]), layout.columns[col("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])})
+        collect.add(INVALID_SHARE_HIGH, f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)", int(lines[i]), layout.columns[need("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])})
 
     errors |= swapped | over | unbalanced
     warnings |= received_off | high_invalid
@@ -459,12 +467,12 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
     results = audit.results
     audit.findings += _compare(audit, national, "the nation", results.turnout, {c.name: c.votes for c in results.choices}, ("turnout",))
     for region in results.regions:
-        area = audit.areas.get(region.name)
-        if area is None:
+        found = audit.areas.get(region.name)
+        if found is None:
             audit.counts[REGION_MISSING.code] = audit.counts.get(REGION_MISSING.code, 0) + 1
             audit.findings.append(_results_finding(results, REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}", region.path, region.name, {}))
             continue
-        audit.findings += _compare(audit, area, region.name, region.counts, region.votes, region.path)
+        audit.findings += _compare(audit, found, region.name, region.counts, region.votes, region.path)
 
 
 def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str, Figure], path: tuple) -> Iterator[Finding]:

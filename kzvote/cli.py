@@ -157,7 +157,7 @@ def _finish(
 
     findings = apply(config, view.findings, scope) if config.accept else view.findings
     view = replace(view, findings=findings)
-    chosen = format.value if format else config.format if config.format in Format.__members__ else default.value
+    chosen = format.value if format else config.format if config.format and config.format in Format.__members__ else default.value
     render(view, chosen, sys.stdout, Options(color=False if no_color else None))
     if bad_input:
         raise typer.Exit(EXIT_BAD_INPUT)

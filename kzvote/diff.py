@@ -20,7 +20,7 @@ from kzvote import fmt
 from kzvote.checks import run_checks
 from kzvote.checks.rule import Context, Rule
 from kzvote.errors import KzvoteError
-from kzvote.findings import Finding, Position, Severity
+from kzvote.findings import FigureValue, Finding, Position, Severity
 from kzvote.load import _finding, load, parse
 from kzvote.model import Counts, Figure, Path, Results
 
@@ -184,7 +184,7 @@ def _decreases(ctx: Context, old: Results, new: Results, changes: list[Change]) 
         if change.new.value >= change.old.value:  # type: ignore[operator]
             continue
         went = f"{change.label} went down from {fmt.count(change.old.value)} to {fmt.count(change.new.value)} ({change.difference:+,}) in a final result"  # type: ignore[arg-type]
-        figures = {"old": change.old.value, "new": change.new.value, "difference": change.difference}  # type: ignore[dict-item]
+        figures: dict[str, FigureValue] = {"old": int(change.old.value), "new": int(change.new.value), "difference": int(change.difference or 0)}  # type: ignore[arg-type]
         if correction:
             yield CORRECTION_NOTED(ctx, f"{went}; correction: {correction}", change.new.path, change.label, figures)
         else:

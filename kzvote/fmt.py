@@ -23,6 +23,6 @@ def tolerance(decimals: int) -> str:
     return "±" + format_fixed(Fraction(1, 2 * 10**decimals), decimals + 1)
 
 
-def as_number(value: Fraction | None, decimals: int = 6) -> float | None:
+def as_number(value: Fraction | int | None, decimals: int = 6) -> float | None:
     """A Fraction for JSON: a float rounded so that 81.31 prints as 81.31, not 81.31000000000001."""
     return None if value is None else round(float(value), decimals)

@@ -15,8 +15,8 @@ from kzvote.arith import (
     Consensus,
     Interval,
     agrees,
-    half_unit,
     consensus,
+    half_unit,
     implied_base,
     one_digit_edits,
     votes_fitting_fixed_base,
@@ -201,7 +201,7 @@ def published_sum(results: Results) -> tuple[Fraction, Fraction] | None:
     choices = results.choices
     if any(c.percent is None for c in choices):
         return None
-    total = sum((c.percent.value for c in choices), Fraction(0))  # type: ignore[union-attr, misc]
+    total = sum((Fraction(c.percent.value) for c in choices), Fraction(0))  # type: ignore[union-attr]
     tolerance = sum((half_unit(c.percent.decimals) for c in choices), Fraction(0))  # type: ignore[union-attr]
     return total, tolerance
 

@@ -19,7 +19,7 @@ import yaml
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source
-from kzvote.schema import RESULTS, Field, Kind
+from kzvote.schema import RESULTS, Field
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32  # a results file is 4 levels deep; anything far deeper is a mistake or an attack
@@ -271,7 +271,7 @@ class _Reader:
             self.key_positions[path + (i,)] = _mark(item.start_mark)
         return [self._read_record(item, spec, path + (i,)) for i, item in enumerate(node.value)]
 
-    def _read_text_list(self, node: yaml.Node, spec: Field, path: Path) -> list[_Located] | None:
+    def _read_text_list(self, node: yaml.Node, spec: Field, path: Path) -> list[_Located | None] | None:
         if not self._expect(node, yaml.SequenceNode, "a list", path):
             return None
         return [self._read_text(item, spec, path + (i,)) for i, item in enumerate(node.value)]
@@ -426,6 +426,11 @@ def _text(raw: dict[str, Any], key: str) -> str | None:
     return value.value if isinstance(value, _Located) else None
 
 
+def _date(raw: dict[str, Any], key: str) -> dt.date | None:
+    value = raw.get(key)
+    return value.value if isinstance(value, _Located) else None
+
+
 def _counts(raw: dict[str, Any]) -> Counts:
     return Counts(
         registered=_figure(raw, "registered"),
@@ -442,12 +447,12 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
     election = Election(
         title=_text(election_raw, "title") or "",
         country=_text(election_raw, "country") or "",
-        date=_text(election_raw, "date"),  # type: ignore[arg-type]
+        date=_date(election_raw, "date") or dt.date.min,  # required: present whenever we get here
         stage=_text(election_raw, "stage") or "",
         percent_of=_text(election_raw, "percent_of") or "",
         majority_percent=majority,
         authority=_text(election_raw, "authority"),
-        announced=_text(election_raw, "announced"),
+        announced=_date(election_raw, "announced"),
         correction=_text(election_raw, "correction"),
     )
     candidates = tuple(
@@ -470,10 +475,10 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         )
     names = _name_index(candidates, reader)
     regions = tuple(_region(item, i, names, reader) for i, item in enumerate(raw.get("regions") or ()))
-    _check_unique_regions(regions, reader)
+    _check_unique(regions, "name", "region", reader)
     region_names = {r.name.casefold(): r.name for r in regions}
     sources = tuple(_source(item, i, names, region_names, reader) for i, item in enumerate(raw.get("sources") or ()))
-    _check_unique_sources(sources, reader)
+    _check_unique(sources, "id", "source id", reader)
     if reader.problems:
         return None
     return Results(
@@ -565,19 +570,15 @@ def _source(raw: dict[str, Any], index: int, names: dict[str, str], region_names
     )
 
 
-def _check_unique_sources(sources: tuple[Source, ...], reader: _Reader) -> None:
-    seen: dict[str, Source] = {}
-    for source in sources:
-        first = seen.setdefault(source.id, source)
-        if first is not source:
+def _check_unique(items: tuple[Any, ...], key: str, what: str, reader: _Reader) -> None:
+    """Regions by name, sources by id: the second of two is a problem naming the first's line."""
+    seen: dict[str, Any] = {}
+    for item in items:
+        value = getattr(item, key)
+        first = seen.setdefault(value, item)
+        if first is not item:
             line = first.position.line if first.position else "?"
-            reader.problem("KZ009", f"duplicate source id '{source.id}' (first at line {line})", source.path + ("id",), reader.key_positions.get(source.path + ("id",)))
+            path = item.path + (key,)
+            reader.problem("KZ009", f"duplicate {what} '{value}' (first at line {line})", path, reader.key_positions.get(path, item.position))
 
 
-def _check_unique_regions(regions: tuple[Region, ...], reader: _Reader) -> None:
-    seen: dict[str, Region] = {}
-    for region in regions:
-        first = seen.setdefault(region.name, region)
-        if first is not region:
-            line = first.position.line if first.position else "?"
-            reader.problem("KZ009", f"duplicate region '{region.name}' (first at line {line})", region.path + ("name",), region.position)

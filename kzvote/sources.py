@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base, one_digit_edits, unique_slip, votes_fitting_fixed_base
+from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base, one_digit_edits, unique_slip
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
@@ -180,7 +180,7 @@ def _differs(ctx: Context, row: FigureRow, c: Comparison) -> Finding:
             "reported": fmt.as_number(Fraction(c.reported.value)) if row.kind == "percent" else c.reported.count,
             "reported_decimals": c.reported.decimals if row.kind == "percent" else None,
             "official": fmt.as_number(Fraction(row.official_exact)) if row.kind == "percent" else int(row.official_exact),
-            "difference": fmt.as_number(Fraction(c.difference)) if row.kind == "percent" else c.difference,  # type: ignore[arg-type]
+            "difference": fmt.as_number(c.difference) if row.kind == "percent" else int(c.difference or 0),
             "remark": c.remark or None,
         },
     )

@@ -16,7 +16,6 @@ from typer.testing import Result
 from conftest import ROOT, SHARED
 from kzvote import audit as audit_module
 from kzvote.audit import audit_stations
-from kzvote.errors import KzvoteError
 from kzvote.load import load
 
 Run = Callable[..., Result]

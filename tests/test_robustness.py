@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import bundled_text, full_text
 from kzvote.cli import app
-from kzvote.schema import RESULTS, Field, Kind
+from kzvote.schema import RESULTS, Field
 
 RUNNER = CliRunner()
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

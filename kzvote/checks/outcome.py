@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from kzvote import fmt
 from kzvote.checks.rule import Context, Rule
-from kzvote.findings import Finding, Severity
+from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.tally import BASE_NAMES
 
 ELECTED = Rule("KZ501", "elected-first-round", Severity.NOTE, "the leader is elected in the first round")
@@ -30,7 +30,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     leader, second = outcome.leader, outcome.runner_up
     majority = ctx.results.election.majority_percent.text
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
-    figures = {"leader": leader.name, "leader_votes": leader.votes.count, "leader_share": fmt.as_number(outcome.leader_share), "majority_percent": float(ctx.results.election.majority_percent.value)}
+    figures: dict[str, FigureValue] = {"leader": leader.name, "leader_votes": leader.votes.count, "leader_share": fmt.as_number(outcome.leader_share), "majority_percent": float(ctx.results.election.majority_percent.value)}
     if outcome.tie_for_first or outcome.tie_for_second:
         place = "first" if outcome.tie_for_first else "second"
         yield TIED(ctx, f"a tie for {place} place at {fmt.count((leader if outcome.tie_for_first else second).votes.count)} votes; the counts alone do not decide", ("candidates",), figures=figures)  # type: ignore[union-attr]

@@ -13,6 +13,7 @@ Passes: 81.31 + 3.42 + 2.60 + 2.53 + 2.22 + 2.12 + 5.8 = 100.00, tolerance 6 x 0
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from kzvote.arith import format_fixed
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity

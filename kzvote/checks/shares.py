@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from kzvote import fmt
 from kzvote.arith import looks_rounded
 from kzvote.checks.rule import Context, Rule
-from kzvote.findings import Finding, Severity
+from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.implied import Mismatch, percent_sum_is_off
 from kzvote.tally import BASE_NAMES
 
@@ -93,7 +93,7 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
     declared = tally.base_kind
     base = tally.base
     assert base is not None
-    figures = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
+    figures: dict[str, FigureValue] = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
     if analysis.consensus is None:
         yield NO_COMMON_BASE(
             ctx,
@@ -107,7 +107,7 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
     lo, hi = interval.whole_numbers() or (0, None)
     figures |= {"implied_base_min": lo, "implied_base_max": hi, "matches": ",".join(analysis.matching_bases) or "none", "outliers": len(analysis.outliers)}
     others = [k for k in ("valid", "cast", "registered") if k != declared and figures[k] is not None]
-    not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(figures[k])})" for k in others if k not in analysis.matching_bases)  # type: ignore[arg-type]
+    not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(int(figures[k] or 0))})" for k in others if k not in analysis.matching_bases)
     if analysis.trusts_declared:
         message = (
             f"the published percentages are shares of {fmt.count(base)} {BASE_NAMES[declared]}: "
@@ -128,7 +128,7 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
         yield BASE_MISMATCH(
             ctx,
             f"percent_of is '{declared}', but the published percentages are shares of {BASE_NAMES[other]} "
-            f"({fmt.count(figures[other])}), not of {BASE_NAMES[declared]} ({fmt.count(base)}); set percent_of: {other}",  # type: ignore[arg-type]
+            f"({fmt.count(int(figures[other] or 0))}), not of {BASE_NAMES[declared]} ({fmt.count(base)}); set percent_of: {other}",  # type: ignore[arg-type]
             ("election", "percent_of"),
             figures=figures,
         )

@@ -15,13 +15,14 @@ def rollup(audit: Audit) -> Table:
     flagged: dict[str, set[str]] = {}
     for finding in audit.findings:
         if finding.code in ROLLUP_CODES:
-            area = "" if finding.subject == "the nation" else finding.subject
-            flagged.setdefault(area, set()).add(str(finding.figures.get("figure") or ("polling_stations" if finding.code == "KZ812" else "stations")))
+            where = "" if finding.subject == "the nation" else finding.subject
+            flagged.setdefault(where, set()).add(str(finding.figures.get("figure") or ("polling_stations" if finding.code == "KZ812" else "stations")))
     order = [""] + [r.name for r in audit.results.regions] + sorted(n for n in audit.areas if n and n not in published)
     rows: list[dict[str, Any]] = []
     for name in order:
         area = audit.areas.get(name)
         counts = published.get(name)
+        sums: dict[str, int]
         sums = area.sums if area else {}
         rows.append(
             {
