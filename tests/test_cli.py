@@ -189,3 +189,12 @@ def test_a_bug_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: p
     assert exited.value.code == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error: RuntimeError: boom" in err
+
+
+def test_the_readme_worked_example_is_what_kzvote_prints(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (BUNDLED.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```console\n$ kzvote check\n", 1)[1].split("\n$ echo", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "results.yaml").write_text(BUNDLED.read_text(encoding="utf-8").replace("    votes: 200907\n", "    votes: 300907\n", 1))
+    result = cli("check", env={"KZVOTE_FILE": ""})
+    assert result.stdout.strip() == block.strip()
