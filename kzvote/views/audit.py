@@ -42,13 +42,13 @@ def rollup(audit: Audit) -> Table:
         Column("stations", "Stations", "count"),
         Column("published_stations", "Published", "count", priority=2),
         Column("unreadable", "Unreadable", "count", priority=1),
-        Column("registered", "Registered", "count", priority=4),
+        Column("registered", "Registered", "count", priority=6),
         Column("ballots_cast", "Ballots cast", "count"),
-        Column("invalid_ballots", "Invalid", "count", priority=3),
-        Column("valid", "Valid", "count", priority=5),
-        Column("check", "Differs from published"),
+        Column("invalid_ballots", "Invalid", "count", priority=4),
+        Column("valid", "Valid", "count", priority=3),
+        Column("check", "Check"),
     )
-    return Table("rollup", "Roll-up: stations added up, against the published totals", columns, rows, sections=(1,) if len(rows) > 1 else ())
+    return Table("rollup", "Roll-up: stations added up; Check names a total that differs from the published one", columns, rows, sections=(1,) if len(rows) > 1 else ())
 
 
 def audit(a: Audit, limit: int) -> View:
