@@ -62,6 +62,7 @@ REGION_MISSING = Rule("KZ813", "rollup-region-missing", Severity.ERROR, "a regio
 UNCONFIRMED = Rule("KZ814", "rollup-unconfirmed", Severity.NOTE, "a total that unreadable stations keep from being confirmed")
 RULES = (BAD_CELL, DUPLICATE_ID, UNBALANCED, CAST_OVER_REGISTERED, RECEIVED_UNBALANCED, INVALID_SHARE_HIGH, UNKNOWN_REGION, BAD_ROW, SWAPPED, ROLLUP_MISMATCH, STATION_COUNT, REGION_MISSING, UNCONFIRMED)
 INVALID_SHARE_LIMIT = 10  # percent
+NATION = "the nation"  # the subject of a national roll-up finding
 
 
 @dataclass(frozen=True)
@@ -465,7 +466,7 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
             national.sums[key] += value
     audit.areas[""] = national
     results = audit.results
-    audit.findings += _compare(audit, national, "the nation", results.turnout, {c.name: c.votes for c in results.choices}, ("turnout",))
+    audit.findings += _compare(audit, national, NATION, results.turnout, {c.name: c.votes for c in results.choices}, ("turnout",))
     for region in results.regions:
         found = audit.areas.get(region.name)
         if found is None:

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -124,19 +125,18 @@ def _config_or_exit(path: Path) -> Config:
         _report_unreadable(error, error.findings[0].file)
 
 
-def _scope(*producers: str) -> set[str]:
-    """The codes a command can produce: an accept entry for another code is not stale here."""
-    import importlib
+def _scope(*producers: ModuleType) -> set[str]:
+    """The codes a command can produce (its producers' RULES, and the loader's): an accept entry
+    for another command's code is not stale here."""
+    from kzvote import load
 
-    from kzvote.checks import all_rules
+    return {rule.code for module in (load, *producers) for rule in module.RULES}
 
-    codes = {rule.code for rule in importlib.import_module("kzvote.load").RULES}
-    for producer in producers:
-        if producer == "checks":
-            codes |= set(all_rules())
-        else:
-            codes |= {rule.code for rule in importlib.import_module(f"kzvote.{producer}").RULES}
-    return codes
+
+def _checks() -> tuple[ModuleType, ...]:
+    from kzvote.checks import CHECKS
+
+    return CHECKS
 
 
 def _finish(
@@ -170,7 +170,7 @@ def _view_command(file: Optional[Path], format: Optional[Format], no_color: bool
     path = resolve_file(file)
     config = _config_or_exit(path)
     results = _load_or_exit(path)
-    _finish(build(results, run_checks(results)), config, _scope("checks"), format, strict, no_color)
+    _finish(build(results, run_checks(results)), config, _scope(*_checks()), format, strict, no_color)
 
 
 @app.command()
@@ -214,13 +214,14 @@ def reconcile(file: FileArg = None, format: FormatOpt = None, no_color: NoColorO
 @app.command()
 def sources(file: FileArg = None, format: FormatOpt = None, no_color: NoColorOpt = False, strict: StrictOpt = None) -> None:
     """What each outlet reported against the official figures, and against itself."""
+    from kzvote import sources as sources_module
     from kzvote.sources import cross_check
     from kzvote.views.sources import sources as sources_view
 
     path = resolve_file(file)
     config = _config_or_exit(path)
     check = cross_check(_load_or_exit(path))
-    _finish(sources_view(check), config, _scope("sources"), format, strict, no_color)
+    _finish(sources_view(check), config, _scope(sources_module), format, strict, no_color)
 
 
 @app.command()
@@ -234,6 +235,7 @@ def diff(
     """What changed between two versions, figure by figure, and which findings came or went.
 
     Exit 1 when NEW brings an error finding that OLD did not have (with --strict, a warning too)."""
+    from kzvote import diff as diff_module
     from kzvote.diff import compare, read_version
     from kzvote.errors import KzvoteError
     from kzvote.load import load
@@ -245,7 +247,7 @@ def diff(
         old_results, new_results = read_version(old, new_path), load(new_path)
     except KzvoteError as error:
         _report_unreadable(error, error.findings[0].file)
-    _finish(diff_view(compare(old_results, new_results)), config, _scope("checks", "diff"), format, strict, no_color)
+    _finish(diff_view(compare(old_results, new_results)), config, _scope(*_checks(), diff_module), format, strict, no_color)
 
 
 @app.command()
@@ -258,6 +260,7 @@ def audit(
     strict: StrictOpt = None,
 ) -> None:
     """Tabulation audit: each station's protocol, and the stations rolled up against the totals."""
+    from kzvote import audit as audit_module
     from kzvote.audit import audit_stations, stations_path
     from kzvote.errors import KzvoteError
     from kzvote.views.audit import audit as audit_view
@@ -274,7 +277,7 @@ def audit(
             result = audit_stations(results, csv_path, str(csv_path), advance)
     except KzvoteError as error:
         _report_unreadable(error, csv_path)
-    _finish(audit_view(result, limit), config, _scope("audit"), format, strict, no_color)
+    _finish(audit_view(result, limit), config, _scope(audit_module), format, strict, no_color)
 
 
 PROGRESS_BYTES = 3_000_000  # about 50,000 stations: below this a bar only flickers
@@ -317,7 +320,7 @@ def check(
     paths = files or [resolve_file(None)]
     findings: list[Finding] = []
     unreadable = False
-    scope = _scope("checks")
+    scope = _scope(*_checks())
     config = Config()
     for path in paths:
         config = _config_or_exit(path)

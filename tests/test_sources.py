@@ -116,3 +116,17 @@ def test_a_file_without_sources(cli: Run, write: Callable[..., Path]) -> None:
 
     result = cli("sources", write(bundled_text()))
     assert result.exit_code == 0 and "0 reports" in result.stdout
+
+
+def test_a_source_whose_percentages_fit_no_base() -> None:
+    """Consistent with each other, but shares of about 9.2 million: none of valid, cast, registered."""
+    text = full_text().replace(
+        "  - id: kt-oath\n",
+        "  - id: made-up\n    publisher: Nowhere News\n    published: 2022-11-23\n    reported:\n      candidates:\n"
+        "        Kassym-Jomart Tokayev: {votes: 6456393, percent: 70.00}\n        Zhiguli Dairabayev: {votes: 271641, percent: 2.95}\n"
+        "  - id: kt-oath\n",
+        1,
+    )
+    found = [f for f in cross_check(parse(text.encode(), "results.yaml")).findings if f.figures.get("source") == "made-up"]
+    assert "KZ603" in {f.code for f in found}
+    assert "KZ602" not in {f.code for f in found}

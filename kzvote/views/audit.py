@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kzvote.audit import Audit
+from kzvote.audit import NATION, Audit
 from kzvote.views import Column, Table, View, header
 
 ROLLUP_CODES = ("KZ811", "KZ812", "KZ813", "KZ814")
@@ -15,7 +15,7 @@ def rollup(audit: Audit) -> Table:
     flagged: dict[str, set[str]] = {}
     for finding in audit.findings:
         if finding.code in ROLLUP_CODES:
-            where = "" if finding.subject == "the nation" else finding.subject
+            where = "" if finding.subject == NATION else finding.subject
             flagged.setdefault(where, set()).add(str(finding.figures.get("figure") or ("polling_stations" if finding.code == "KZ812" else "stations")))
     order = [""] + [r.name for r in audit.results.regions] + sorted(n for n in audit.areas if n and n not in published)
     rows: list[dict[str, Any]] = []
