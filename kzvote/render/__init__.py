@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from kzvote.views import View
+if TYPE_CHECKING:
+    from kzvote.views import View
 
 FORMATS = {
     "table": "kzvote.render.table",
