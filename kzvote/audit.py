@@ -126,7 +126,6 @@ def stations_path(results: Results, results_path: str | FilePath, override: str 
 
 def read_layout(header: list[str], results: Results, file: str) -> Layout:
     """Resolve every header cell, reporting all problems at once (exit 2)."""
-    names = {spelling.casefold(): c.name for c in results.candidates for spelling in (c.name, *c.aliases)}
     known = [*COUNT_COLUMNS, "station", "region", "against_all", *(c.name for c in results.candidates)]
     problems: list[Finding] = []
     roles: dict[str, int] = {}
@@ -139,7 +138,7 @@ def read_layout(header: list[str], results: Results, file: str) -> Layout:
         if text in ("station", "region", *COUNT_COLUMNS):
             role = text
         else:
-            resolved = resolve_name(text, names)
+            resolved = resolve_name(text, results.spellings)
             if resolved is None:
                 problem(f"unknown column '{text}'{did_you_mean(text, known)}", index)
                 continue
@@ -430,28 +429,30 @@ def _share(part: Any, whole: Any) -> Any:
     return Fraction(int(part) * 100, int(whole)) if int(whole) else None
 
 
-def _duplicates(state: _State, audit: Audit, collect: _Collector) -> None:
-    """Every row whose station id an earlier row already used; found in one sort at the end."""
+def _duplicates(state: _State, collect: _Collector) -> Any:
+    """Every row whose station id an earlier row already used, found in one sort at the end.
+    Returns which rows (in reading order) repeat an id."""
     np = state.np
-    errors = np.concatenate(state.error_rows) if state.error_rows else np.zeros(0, dtype=bool)
-    warnings = np.concatenate(state.warning_rows) if state.warning_rows else np.zeros(0, dtype=bool)
-    if state.ids:
-        ids, lines = np.concatenate(state.ids), np.concatenate(state.id_lines)
-        _, first, inverse, counts = np.unique(ids, return_index=True, return_inverse=True, return_counts=True)
-        inverse = inverse.reshape(-1)
-        repeated = (counts[inverse] > 1) & (np.arange(len(ids)) != first[inverse])
-        for row in np.nonzero(repeated)[0]:
-            station = _text(ids[row])
-            collect.add(DUPLICATE_ID, f"station id {station} again (first at line {int(lines[first[inverse[row]]])})", int(lines[row]), state.layout.station + 1, station, "station")
-        errors = errors | repeated
-    audit.stations_with_errors = int(errors.sum())
-    audit.stations_with_warnings = int((warnings & ~errors).sum())
-    # the order of reading, not of this late pass: duplicates among the station findings by line
-    audit.findings.sort(key=Finding.sort_key)
+    if not state.ids:
+        return np.zeros(0, dtype=bool)
+    ids, lines = np.concatenate(state.ids), np.concatenate(state.id_lines)
+    _, first, inverse, counts = np.unique(ids, return_index=True, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    repeated = (counts[inverse] > 1) & (np.arange(len(ids)) != first[inverse])
+    for row in np.nonzero(repeated)[0]:
+        station = _text(ids[row])
+        collect.add(DUPLICATE_ID, f"station id {station} again (first at line {int(lines[first[inverse[row]]])})", int(lines[row]), state.layout.station + 1, station, "station")
+    return repeated
 
 
 def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
-    _duplicates(state, audit, collect)
+    np = state.np
+    errors = (np.concatenate(state.error_rows) if state.error_rows else np.zeros(0, dtype=bool)) | _duplicates(state, collect)
+    warnings = np.concatenate(state.warning_rows) if state.warning_rows else np.zeros(0, dtype=bool)
+    audit.stations_with_errors = int(errors.sum())
+    audit.stations_with_warnings = int((warnings & ~errors).sum())
+    # duplicates are found after the reading; keep the station findings in reading order
+    audit.findings.sort(key=Finding.sort_key)
     layout = state.layout
     national = Area("", sums=dict.fromkeys(layout.counted, 0))
     for code, name in enumerate(state.region_names):

@@ -21,12 +21,13 @@ from kzvote.checks import run_checks
 from kzvote.checks.rule import Context, Rule
 from kzvote.errors import KzvoteError
 from kzvote.findings import FigureValue, Finding, Position, Severity
-from kzvote.load import _finding, load, parse
+from kzvote.load import INPUT_RULES, load, parse
 from kzvote.model import Counts, Figure, Path, Results
 
 COUNT_DECREASED = Rule("KZ701", "count-decreased", Severity.WARNING, "a final count went down without a noted correction")
 CORRECTION_NOTED = Rule("KZ702", "correction-noted", Severity.NOTE, "a final count went down, with a noted correction")
 RULES = (COUNT_DECREASED, CORRECTION_NOTED)
+UNREADABLE = INPUT_RULES["KZ001"]
 
 Value = Union[int, Fraction, str, None]
 
@@ -87,10 +88,10 @@ def read_version(spec: str, new_path: str | FilePath) -> Results:
     try:
         shown = subprocess.run(["git", "show", f"{rev}:{target}"], cwd=cwd, capture_output=True, timeout=60, check=False)
     except FileNotFoundError:
-        raise KzvoteError([_finding(name, "KZ001", "git is not installed, so git: versions cannot be read")]) from None
+        raise KzvoteError([UNREADABLE.finding("git is not installed, so git: versions cannot be read", file=name)]) from None
     if shown.returncode != 0:
         why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise KzvoteError([_finding(name, "KZ001", f"git show {rev}:{target} failed: {why[0] if why else 'no output'}")])
+        raise KzvoteError([UNREADABLE.finding(f"git show {rev}:{target} failed: {why[0] if why else 'no output'}", file=name)])
     return parse(shown.stdout, name)
 
 

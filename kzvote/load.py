@@ -18,7 +18,7 @@ import yaml
 
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
-from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source
+from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source, spelling_index
 from kzvote.schema import RESULTS, Field
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -495,20 +495,19 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
 
 
 def _name_index(candidates: tuple[Choice, ...], reader: _Reader) -> dict[str, str]:
-    """Every spelling (name or alias, case-folded) -> the candidate's name; clashes are problems."""
-    index: dict[str, str] = {}
+    """The spelling index (model.spelling_index), after reporting names and aliases that clash."""
+    owners: dict[str, str] = {}
     first_line: dict[str, int] = {}
     for candidate in candidates:
-        line = candidate.position.line if candidate.position else 0
         if candidate.name in first_line:
             reader.problem("KZ009", f"duplicate candidate '{candidate.name}' (first at line {first_line[candidate.name]})", candidate.path + ("name",), candidate.position)
             continue
-        first_line[candidate.name] = line
+        first_line[candidate.name] = candidate.position.line if candidate.position else 0
         for spelling in (candidate.name, *candidate.aliases):
-            owner = index.setdefault(spelling.casefold(), candidate.name)
+            owner = owners.setdefault(spelling.casefold(), candidate.name)
             if owner != candidate.name:
                 reader.problem("KZ009", f"'{spelling}' already names {owner}", candidate.path + ("aliases",), candidate.position)
-    return index
+    return spelling_index(candidates)
 
 
 def resolve_name(spelling: str, names: dict[str, str]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Union
 
 from kzvote.arith import decimals_of
@@ -121,6 +122,12 @@ class Results:
     # where each key of the file stands, by path: lets a finding about a whole section point somewhere
     positions: dict[Path, Position] = field(default_factory=dict)
 
+    @cached_property
+    def spellings(self) -> dict[str, str]:
+        """Every candidate's name and aliases, case-folded -> the name: how outlets' and CSV
+        headers' spellings resolve (kzvote.load.resolve_name)."""
+        return spelling_index(self.candidates)
+
     @property
     def choices(self) -> tuple[Choice, ...]:
         """Everything that counts as a valid vote, in ballot order, against all last."""
@@ -132,3 +139,12 @@ class Results:
                 return self.positions[path]
             path = path[:-1]
         return None
+
+
+def spelling_index(candidates: tuple[Choice, ...]) -> dict[str, str]:
+    """Case-folded name or alias -> candidate name; the first candidate keeps a shared spelling."""
+    index: dict[str, str] = {}
+    for candidate in candidates:
+        for spelling in (candidate.name, *candidate.aliases):
+            index.setdefault(spelling.casefold(), candidate.name)
+    return index

@@ -12,12 +12,12 @@ count that differs by one keystroke (300,907 for 200,907) or that is the officia
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base, one_digit_edits, unique_slip
+from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base, one_digit_edits, percent_window, unique_slip
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
@@ -40,6 +40,7 @@ class Comparison:
     source: Source
     reported: Figure | None
     status: str  # agrees | differs | not reported
+    path: Path  # where the reported figure stands: sources[7].reported.candidates.<spelling>.votes
     difference: Fraction | int | None = None
     remark: str = ""
 
@@ -100,41 +101,71 @@ def cross_check(results: Results) -> CrossCheck:
     return CrossCheck(results, rows, tuple(summaries.values()), sorted(findings, key=Finding.sort_key))
 
 
+# Where a source's figure for one row is: the figure (if reported) and its path in the file.
+Pick = Callable[[Source], tuple[Figure | None, Path]]
+
+
 def _rows(ctx: Context, sources: tuple[Source, ...]) -> Iterator[FigureRow]:
     tally = ctx.tally
     for choice in ctx.results.choices:
-        yield _row(f"choices.{choice.name}.votes", f"{choice.name}: votes", f"{choice.name}'s votes", "count", choice.votes, choice.votes.count, sources, lambda s, n=choice.name: s.choices[n].votes if n in s.choices else None)
-        yield _row(f"choices.{choice.name}.percent", f"{choice.name}: %", f"{choice.name}'s percentage", "percent", choice.percent, tally.share(choice), sources, lambda s, n=choice.name: s.choices[n].percent if n in s.choices else None)
-    yield from _counts_rows("turnout", "", ctx.results.turnout, sources, lambda s: s.turnout)
+        for field_name, phrase in (("votes", "votes"), ("percent", "percentage")):
+            official = choice.votes if field_name == "votes" else choice.percent
+            exact = choice.votes.count if field_name == "votes" else tally.share(choice)
+            label = f"{choice.name}: {'votes' if field_name == 'votes' else '%'}"
+            yield _row(f"choices.{choice.name}.{field_name}", label, f"{choice.name}'s {phrase}", official, exact, sources, _choice_pick(choice.name, field_name))
+    yield from _counts_rows("turnout", "", ctx.results.turnout, sources, lambda s: (s.turnout, s.path + ("reported", "turnout")))
     for region in ctx.results.regions:
-        yield from _counts_rows(f"regions.{region.name}", f"{region.name}: ", region.counts, sources, lambda s, n=region.name: s.regions.get(n, Counts()))
+        yield from _counts_rows(f"regions.{region.name}", f"{region.name}: ", region.counts, sources, _region_pick(region.name))
 
 
-def _counts_rows(key: str, prefix: str, official: Counts, sources: tuple[Source, ...], pick: object) -> Iterator[FigureRow]:
+def _choice_pick(name: str, field_name: str) -> Pick:
+    def pick(source: Source) -> tuple[Figure | None, Path]:
+        reported = source.choices.get(name)
+        if reported is None:
+            return None, ()
+        return getattr(reported, field_name), reported.path + (field_name,)
+
+    return pick
+
+
+def _region_pick(name: str) -> Callable[[Source], tuple[Counts, Path]]:
+    return lambda s: (s.regions.get(name, Counts()), s.path + ("reported", "regions", name))
+
+
+def _counts_rows(key: str, prefix: str, official: Counts, sources: tuple[Source, ...], area: Callable[[Source], tuple[Counts, Path]]) -> Iterator[FigureRow]:
+    def field_pick(name: str) -> Pick:
+        def pick(source: Source) -> tuple[Figure | None, Path]:
+            counts, path = area(source)
+            return getattr(counts, name), path + (name,)
+
+        return pick
+
+    phrase = prefix.replace(":", "")
     for name in COUNT_FIELDS:
         figure: Figure | None = getattr(official, name)
         what = name.replace("_", " ")
-        yield _row(f"{key}.{name}", prefix + what, prefix.replace(":", "") + what, "count", figure, figure.count if figure else None, sources, lambda s, n=name: getattr(pick(s), n))  # type: ignore[operator]
-    yield _row(f"{key}.turnout_percent", prefix + "turnout %", prefix.replace(":", "") + "turnout", "percent", official.turnout_percent, turnout_share(official), sources, lambda s: pick(s).turnout_percent)  # type: ignore[operator]
+        yield _row(f"{key}.{name}", prefix + what, phrase + what, figure, figure.count if figure else None, sources, field_pick(name))
+    yield _row(f"{key}.turnout_percent", prefix + "turnout %", phrase + "turnout", official.turnout_percent, turnout_share(official), sources, field_pick("turnout_percent"))
 
 
-def _row(key: str, label: str, phrase: str, kind: str, official: Figure | None, exact: Fraction | int | None, sources: tuple[Source, ...], pick: object) -> FigureRow:
-    comparisons = tuple(_compare(kind, exact, source, pick(source)) for source in sources)  # type: ignore[operator]
+def _row(key: str, label: str, phrase: str, official: Figure | None, exact: Fraction | int | None, sources: tuple[Source, ...], pick: Pick) -> FigureRow:
+    kind = "percent" if key.endswith("percent") else "count"
+    comparisons = tuple(_compare(kind, exact, source, *pick(source)) for source in sources)
     return FigureRow(key, label, phrase, kind, official, exact, comparisons)
 
 
-def _compare(kind: str, exact: Fraction | int | None, source: Source, reported: Figure | None) -> Comparison:
+def _compare(kind: str, exact: Fraction | int | None, source: Source, reported: Figure | None, path: Path) -> Comparison:
     if reported is None:
-        return Comparison(source, None, NOT_REPORTED)
+        return Comparison(source, None, NOT_REPORTED, path)
     if exact is None:  # nothing official to hold it against: it can only be shown
-        return Comparison(source, reported, AGREES, remark="no official figure")
+        return Comparison(source, reported, AGREES, path, remark="no official figure")
     if kind == "count":
         if reported.value == exact:
-            return Comparison(source, reported, AGREES)
-        return Comparison(source, reported, DIFFERS_STATUS, reported.count - exact, _count_remark(reported.count, int(exact)))
+            return Comparison(source, reported, AGREES, path)
+        return Comparison(source, reported, DIFFERS_STATUS, path, reported.count - exact, _count_remark(reported.count, int(exact)))
     if agrees(Fraction(exact), reported.value, reported.decimals):  # type: ignore[arg-type]
-        return Comparison(source, reported, AGREES)
-    return Comparison(source, reported, DIFFERS_STATUS, reported.value - exact, _percent_remark(reported, Fraction(exact)))
+        return Comparison(source, reported, AGREES, path)
+    return Comparison(source, reported, DIFFERS_STATUS, path, reported.value - exact, _percent_remark(reported, Fraction(exact)))
 
 
 def _count_remark(reported: int, official: int) -> str:
@@ -172,7 +203,7 @@ def _differs(ctx: Context, row: FigureRow, c: Comparison) -> Finding:
     return rule(
         ctx,
         f"{source.id} ({source.publisher}, {source.published_text}) reported {row.phrase} as {shown}, officially {official_text}{remark}{stage}",
-        _figure_path(row, source),
+        c.path,
         source.id,
         {
             "source": source.id,
@@ -184,17 +215,6 @@ def _differs(ctx: Context, row: FigureRow, c: Comparison) -> Finding:
             "remark": c.remark or None,
         },
     )
-
-
-def _figure_path(row: FigureRow, source: Source) -> Path:
-    """Where the reported figure stands in the file: sources[7].reported.candidates.<spelling>.votes."""
-    area, *rest = row.key.split(".")
-    if area == "choices":
-        name, field_name = ".".join(rest[:-1]), rest[-1]
-        return source.choices[name].path + (field_name,)
-    if area == "turnout":
-        return source.path + ("reported", "turnout", rest[-1])
-    return source.path + ("reported", "regions", ".".join(rest[:-1]), rest[-1])
 
 
 def _self_consistency(ctx: Context, source: Source) -> Iterator[Finding]:
@@ -229,10 +249,9 @@ def _pairs_consistency(ctx: Context, source: Source, pairs: list) -> Iterator[Fi
         if i in members:
             continue
         own = intervals[i].whole_numbers()
-        fitting = Interval(
-            (choice.percent.value - Fraction(1, 2 * 10**choice.percent.decimals)) * group.interval.lo / 100,
-            None if group.interval.hi is None else (choice.percent.value + Fraction(1, 2 * 10**choice.percent.decimals)) * group.interval.hi / 100,
-        )
+        low, high = percent_window(choice.percent.value, choice.percent.decimals)
+        # the counts that fit this percent at some base the other figures agree on
+        fitting = Interval(low * group.interval.lo / 100, None if group.interval.hi is None else high * group.interval.hi / 100)
         slip = unique_slip(choice.votes.count, fitting)
         hint = f"; {fmt.count(slip[0])} would fit ({slip[1]})" if slip else ""
         implied = "no base" if own is None else f"a base of {_range(own)}"

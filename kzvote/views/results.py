@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from kzvote import fmt
 from kzvote.arith import agrees, implied_base
 from kzvote.findings import Finding, Severity
 from kzvote.model import Choice, Counts, Figure, Results
@@ -175,7 +176,7 @@ def outcome_sentence(results: Results) -> str:
     tally = Tally(results)
     outcome = tally.outcome
     leader, second = outcome.leader, outcome.runner_up
-    share = f"{float(outcome.leader_share or 0):.2f}% of {BASE_NAMES[tally.base_kind]}"
+    share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
     if outcome.tie_for_first:
         return f"Tie for first place between {leader.name} and {second.name}"  # type: ignore[union-attr]
     if outcome.elected:
@@ -192,7 +193,7 @@ def turnout_facts(results: Results) -> list[tuple[str, str]]:
     if turnout.registered and turnout.ballots_cast:
         computed = turnout_share(turnout)
         published = f" (published {turnout.turnout_percent.text}%)" if turnout.turnout_percent else ""
-        facts.append(("Turnout", f"{turnout.ballots_cast.count:,} of {turnout.registered.count:,} registered voters, {float(computed or 0):.2f}%{published}"))
+        facts.append(("Turnout", f"{turnout.ballots_cast.count:,} of {turnout.registered.count:,} registered voters, {fmt.percent(computed, 2)}%{published}"))
     invalid = tally.invalid
     if invalid is not None:
         how = "implied: cast - valid" if tally.invalid_is_implied else "given"
