@@ -122,26 +122,42 @@ class Consensus:
 def consensus(intervals: Sequence[Interval], prefer: Fraction | int | None = None) -> Consensus | None:
     """Fewest removals that leave a non-empty intersection (a maximum clique of intervals).
 
-    The most-covered point of closed intervals is always some interval's lower end, so trying
-    each lower end is exact. When two different groups tie, the one containing `prefer` wins;
+    One sweep over the sorted ends, O(n log n): the most-covered point of closed intervals is
+    always some interval's lower end. Every maximum group's common part is a stretch where the
+    coverage is at its maximum, and such stretches are disjoint, so two groups tie exactly when
+    an interval closes between two maximal points. On a tie the group containing `prefer` wins;
     if none does, the answer is ambiguous and None is returned.
     """
-    best: list[tuple[int, ...]] = []
-    for candidate in intervals:
-        if candidate.empty:
-            continue
-        members = tuple(i for i, iv in enumerate(intervals) if not iv.empty and candidate.lo in iv)
-        if not best or len(members) > len(best[0]):
-            best = [members]
-        elif len(members) == len(best[0]) and members not in best:
-            best.append(members)
-    if not best:
+    usable = [(i, iv) for i, iv in enumerate(intervals) if not iv.empty]
+    if not usable:
         return None
-    groups = [Consensus(members, _intersection(intervals, members)) for members in best]
-    if len(groups) == 1:
-        return groups[0]
-    preferred = [g for g in groups if prefer is not None and prefer in g.interval]
-    return preferred[0] if len(preferred) == 1 else None
+    opens = sorted(iv.lo for _, iv in usable)
+    closes = sorted(iv.hi for _, iv in usable if iv.hi is not None)
+    depth = best = groups = 0
+    at = closed = 0  # next close to apply; closes applied so far
+    closed_since_best = False
+    point: Fraction = opens[0]
+    k = 0
+    while k < len(opens):
+        x = opens[k]
+        # Closed intervals: those ending before x no longer cover it; those ending at x still do.
+        while at < len(closes) and closes[at] < x:
+            at += 1
+            closed += 1
+            closed_since_best = True
+        while k < len(opens) and opens[k] == x:
+            k += 1
+        depth = k - closed
+        if depth > best:
+            best, groups, point, closed_since_best = depth, 1, x, False
+        elif depth == best and closed_since_best:
+            groups, closed_since_best = groups + 1, False
+    if groups > 1:
+        if prefer is None or sum(1 for _, iv in usable if prefer in iv) != best:
+            return None
+        point = Fraction(prefer)
+    members = tuple(i for i, iv in usable if point in iv)
+    return Consensus(members, _intersection(intervals, members))
 
 
 def _intersection(intervals: Sequence[Interval], members: tuple[int, ...]) -> Interval:

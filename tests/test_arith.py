@@ -130,3 +130,35 @@ def test_fitting_range_is_exactly_the_agreeing_counts(rest: int, votes: int, dec
         assert not agrees(share(lo - 1, rest + lo - 1), published, decimals)  # type: ignore[arg-type]
     if hi is not None:
         assert not agrees(share(hi + 1, rest + hi + 1), published, decimals)  # type: ignore[arg-type]
+
+
+def _consensus_by_brute_force(intervals: list[Interval], prefer: int | None) -> tuple[int, ...] | None:
+    """The definition, quadratically: every lower end tried as the common point."""
+    best: list[tuple[int, ...]] = []
+    for candidate in intervals:
+        if candidate.empty:
+            continue
+        members = tuple(i for i, iv in enumerate(intervals) if not iv.empty and candidate.lo in iv)
+        if not best or len(members) > len(best[0]):
+            best = [members]
+        elif len(members) == len(best[0]) and members not in best:
+            best.append(members)
+    if not best:
+        return None
+    if len(best) == 1:
+        return best[0]
+    preferred = [m for m in best if prefer is not None and all(prefer in intervals[i] for i in m)]
+    return preferred[0] if len(preferred) == 1 else None
+
+
+_bounds = st.integers(min_value=0, max_value=30)
+
+
+@given(
+    st.lists(st.tuples(_bounds, st.one_of(st.none(), _bounds)), max_size=12),
+    st.one_of(st.none(), _bounds),
+)
+def test_consensus_sweep_agrees_with_the_definition(ends: list[tuple[int, int | None]], prefer: int | None) -> None:
+    intervals = [Interval(Fraction(lo), None if hi is None else Fraction(hi)) for lo, hi in ends]
+    found = consensus(intervals, prefer=prefer)
+    assert (found.members if found else None) == _consensus_by_brute_force(intervals, prefer)
