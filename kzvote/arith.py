@@ -131,12 +131,14 @@ def consensus(intervals: Sequence[Interval], prefer: Fraction | int | None = Non
     usable = [(i, iv) for i, iv in enumerate(intervals) if not iv.empty]
     if not usable:
         return None
-    opens = sorted(iv.lo for _, iv in usable)
-    closes = sorted(iv.hi for _, iv in usable if iv.hi is not None)
+    # (float, exact) keys order exactly, since rounding to float never reverses an order, and
+    # compare as cheap floats except where two ends are within float precision of each other.
+    opens = sorted((float(iv.lo), iv.lo) for _, iv in usable)
+    closes = sorted((float(iv.hi), iv.hi) for _, iv in usable if iv.hi is not None)
     depth = best = groups = 0
     at = closed = 0  # next close to apply; closes applied so far
     closed_since_best = False
-    point: Fraction = opens[0]
+    point: Fraction = opens[0][1]
     k = 0
     while k < len(opens):
         x = opens[k]
@@ -149,7 +151,7 @@ def consensus(intervals: Sequence[Interval], prefer: Fraction | int | None = Non
             k += 1
         depth = k - closed
         if depth > best:
-            best, groups, point, closed_since_best = depth, 1, x, False
+            best, groups, point, closed_since_best = depth, 1, x[1], False
         elif depth == best and closed_since_best:
             groups, closed_since_best = groups + 1, False
     if groups > 1:

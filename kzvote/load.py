@@ -8,7 +8,9 @@ the line and column of every value, and every key of a mapping, duplicates inclu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path as FilePath
@@ -22,6 +24,7 @@ from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Re
 from kzvote.schema import RESULTS, Field
 
 MAX_BYTES = 16 * 1024 * 1024
+USE_LIBYAML = yaml.__with_libyaml__  # tests turn it off to run the pure-Python parser too
 MAX_DEPTH = 32  # a results file is 4 levels deep; anything far deeper is a mistake or an attack
 
 # The problems that stop a file from loading (exit 2).
@@ -112,76 +115,121 @@ def _mark(mark: Any) -> Position:
 
 
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in results files; write the value out"
+INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG = (f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null"))
 
 
 class _UnsafeYaml(Exception):
-    def __init__(self, message: str, position: Position) -> None:
+    def __init__(self, code: str, message: str, position: Position) -> None:
         super().__init__(message)
+        self.code = code
         self.position = position
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """Composes nodes but refuses aliases and deep nesting before they can cost memory or time."""
+class _Node:
+    """A composed YAML node, as small as the loader needs: PyYAML's nodes carry two marks each,
+    about four times the memory, for a tree the loader walks once."""
 
-    depth = 0
+    __slots__ = ("value", "at")
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise _UnsafeYaml(ALIAS_MESSAGE, _mark(event.start_mark))
-        self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise _UnsafeYaml(f"nested more than {MAX_DEPTH} levels deep", _mark(self.peek_event().start_mark))
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
+    def __init__(self, value: Any, at: Position) -> None:
+        self.value = value
+        self.at = at
 
 
-def _compose(text: str, name: str) -> yaml.Node:
+class _Scalar(_Node):
+    __slots__ = ("tag", "style")
+    value: str
+
+    def __init__(self, value: str, at: Position, tag: str, style: str | None) -> None:
+        super().__init__(value, at)
+        self.tag = tag
+        self.style = style
+
+
+class _Mapping(_Node):
+    __slots__ = ()
+    value: list[tuple[_Node, _Node]]
+
+
+class _Sequence(_Node):
+    __slots__ = ()
+    value: list[_Node]
+
+
+def _compose(text: str, name: str) -> _Node:
+    """One pass over the YAML event stream composes the tree and refuses, before they cost
+    anything, what results files never need: aliases, nesting deeper than MAX_DEPTH, a second
+    document. Events come from libyaml when PyYAML has it, else from PyYAML's own parser: both
+    are iterative, so no input reaches a recursive composer."""
+    loader = yaml.CSafeLoader if USE_LIBYAML else yaml.SafeLoader
+    gc_was_enabled = gc.isenabled()
+    # The tree is millions of small acyclic objects: the cyclic collector would walk it again
+    # and again while it grows (half the load time of a large file) and find nothing.
+    gc.disable()
     try:
-        if yaml.__with_libyaml__:
-            # libyaml composes about 5x faster; its composer recurses in C, so aliases and depth
-            # are refused first, in one pass over libyaml's (non-recursive) event stream.
-            _refuse_unsafe(text)
-            loader: Any = yaml.CSafeLoader(text)
-        else:
-            loader = _StrictLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        return _compose_events(yaml.parse(text, Loader=loader), name)
     except _UnsafeYaml as error:
-        raise _fail(name, "KZ013", str(error), error.position) from None
-    except yaml.composer.ComposerError as error:
-        if "single document" in f"{error.context} {error.problem}":
-            raise _fail(name, "KZ004", "holds more than one YAML document (---); keep one", _mark(error.problem_mark)) from None
-        raise _yaml_error(error, name) from None
+        raise _fail(name, error.code, str(error), error.position) from None
     except yaml.MarkedYAMLError as error:
         raise _yaml_error(error, name) from None
     except yaml.YAMLError as error:
-        raise _fail(name, "KZ003", f"YAML error: {error}") from None
-    if node is None:
+        raise _fail(name, "KZ003", f"YAML error: {_one_line(str(error))}") from None
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _compose_events(events: Iterator[yaml.Event], name: str) -> _Node:
+    resolve = yaml.resolver.Resolver().resolve
+    open_nodes: list[_Node] = []
+    root: _Node | None = None
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+            node: _Node = _Scalar(event.value, _mark(event.start_mark), tag, event.style)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if len(open_nodes) >= MAX_DEPTH:
+                raise _UnsafeYaml("KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
+            open_nodes.append((_Mapping if kind is yaml.MappingStartEvent else _Sequence)([], _mark(event.start_mark)))
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            node = open_nodes.pop()
+            if isinstance(node, _Mapping):
+                flat: list[Any] = node.value
+                node.value = list(zip(flat[0::2], flat[1::2]))
+        elif kind is yaml.AliasEvent:
+            raise _UnsafeYaml("KZ013", ALIAS_MESSAGE, _mark(event.start_mark))
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _UnsafeYaml("KZ004", "holds more than one YAML document (---); keep one", _mark(event.start_mark))
+            continue
+        else:
+            continue
+        if open_nodes:
+            open_nodes[-1].value.append(node)
+        else:
+            root = node
+    if root is None:
         raise _fail(name, "KZ004", "the file is empty; see README for the kzvote/1 format", Position(1, 1))
-    return node
+    return root
 
 
-def _refuse_unsafe(text: str) -> None:
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            raise _UnsafeYaml(ALIAS_MESSAGE, _mark(event.start_mark))
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _UnsafeYaml(f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _yaml_error(error: yaml.MarkedYAMLError, name: str) -> KzvoteError:
     mark = error.problem_mark or error.context_mark
     problem = error.problem or "syntax error"
+    if "nesting depth" in problem:
+        # libyaml's scanner stops at 1,000 levels, sometimes before kzvote's own limit is reached:
+        # the same refusal, whichever counter fired first.
+        return _fail(name, "KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(mark) if mark else None)
     if error.context:
         problem = f"{problem} ({error.context}"
         if error.context_mark and mark and error.context_mark.line != mark.line:
@@ -216,26 +264,26 @@ class _Reader:
     def problem(self, code: str, message: str, path: Path, position: Position | None) -> None:
         self.problems.append(_finding(self.file, code, message, path, position))
 
-    def read(self, node: yaml.Node, spec: Field, path: Path) -> Any:
+    def read(self, node: _Node, spec: Field, path: Path) -> Any:
         reader = getattr(self, f"_read_{spec.kind.name.lower()}")
         return reader(node, spec, path)
 
-    def _expect(self, node: yaml.Node, node_type: type, what: str, path: Path) -> bool:
+    def _expect(self, node: _Node, node_type: type, what: str, path: Path) -> bool:
         if isinstance(node, node_type):
             return True
-        found = {yaml.MappingNode: "a mapping", yaml.SequenceNode: "a list"}.get(type(node), "a single value")
-        self.problem("KZ005", f"expected {what}, found {found}", path, _mark(node.start_mark))
+        found = {_Mapping: "a mapping", _Sequence: "a list"}.get(type(node), "a single value")
+        self.problem("KZ005", f"expected {what}, found {found}", path, node.at)
         return False
 
-    def _read_record(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, Any] | None:
-        if not self._expect(node, yaml.MappingNode, "a mapping of keys", path):
+    def _read_record(self, node: _Node, spec: Field, path: Path) -> dict[str, Any] | None:
+        if not self._expect(node, _Mapping, "a mapping of keys", path):
             return None
         allowed = {f.name: f for f in spec.fields}
         seen: dict[str, Position] = {}
-        values: dict[str, Any] = {"@": _mark(node.start_mark)}
+        values: dict[str, Any] = {"@": node.at}
         for key_node, value_node in node.value:
-            key_at = _mark(key_node.start_mark)
-            if not isinstance(key_node, yaml.ScalarNode):
+            key_at = key_node.at
+            if not isinstance(key_node, _Scalar):
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
             key = key_node.value
@@ -252,44 +300,44 @@ class _Reader:
                 # Not silently "absent": an empty value is usually a figure someone forgot.
                 self.problem("KZ007", f"'{key}' has no value; give one or leave the key out", path + (key,), key_at)
                 continue
-            if isinstance(value_node, yaml.ScalarNode):
+            if isinstance(value_node, _Scalar):
                 # A finding about a single value points at the value, as a compiler points at a token.
-                self.key_positions[path + (key,)] = _mark(value_node.start_mark)
+                self.key_positions[path + (key,)] = value_node.at
             values[key] = self.read(value_node, allowed[key], path + (key,))
-        where = self.key_positions.get(path, _mark(node.start_mark))
+        where = self.key_positions.get(path, node.at)
         for name, child in allowed.items():
             if child.required and name not in seen:
                 self.problem("KZ007", f"missing required key '{name}'", path, where)
         return values
 
-    def _read_record_list(self, node: yaml.Node, spec: Field, path: Path) -> list[Any] | None:
-        if not self._expect(node, yaml.SequenceNode, "a list", path):
+    def _read_record_list(self, node: _Node, spec: Field, path: Path) -> list[Any] | None:
+        if not self._expect(node, _Sequence, "a list", path):
             return None
         if len(node.value) < spec.min_items:
-            self.problem("KZ007", f"needs at least {spec.min_items} item(s)", path, _mark(node.start_mark))
+            self.problem("KZ007", f"needs at least {spec.min_items} item(s)", path, node.at)
         for i, item in enumerate(node.value):
-            self.key_positions[path + (i,)] = _mark(item.start_mark)
+            self.key_positions[path + (i,)] = item.at
         return [self._read_record(item, spec, path + (i,)) for i, item in enumerate(node.value)]
 
-    def _read_text_list(self, node: yaml.Node, spec: Field, path: Path) -> list[_Located | None] | None:
-        if not self._expect(node, yaml.SequenceNode, "a list", path):
+    def _read_text_list(self, node: _Node, spec: Field, path: Path) -> list[_Located | None] | None:
+        if not self._expect(node, _Sequence, "a list", path):
             return None
         return [self._read_text(item, spec, path + (i,)) for i, item in enumerate(node.value)]
 
-    def _read_count_map(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, tuple[Any, Position]] | None:
+    def _read_count_map(self, node: _Node, spec: Field, path: Path) -> dict[str, tuple[Any, Position]] | None:
         return self._read_map(node, path, "a mapping of name: votes", lambda value, at: self._read_count(value, spec, at))
 
-    def _read_record_map(self, node: yaml.Node, spec: Field, path: Path) -> dict[str, tuple[Any, Position]] | None:
+    def _read_record_map(self, node: _Node, spec: Field, path: Path) -> dict[str, tuple[Any, Position]] | None:
         return self._read_map(node, path, "a mapping of name: figures", lambda value, at: self._read_record(value, spec, at))
 
-    def _read_map(self, node: yaml.Node, path: Path, what: str, read_value: Any) -> dict[str, tuple[Any, Position]] | None:
+    def _read_map(self, node: _Node, path: Path, what: str, read_value: Any) -> dict[str, tuple[Any, Position]] | None:
         """name -> value, keeping where each name stands (names are data here, not keys of the format)."""
-        if not self._expect(node, yaml.MappingNode, what, path):
+        if not self._expect(node, _Mapping, what, path):
             return None
         result: dict[str, tuple[Any, Position]] = {}
         for key_node, value_node in node.value:
-            key_at = _mark(key_node.start_mark)
-            if not isinstance(key_node, yaml.ScalarNode):
+            key_at = key_node.at
+            if not isinstance(key_node, _Scalar):
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
             name = key_node.value
@@ -300,69 +348,69 @@ class _Reader:
             result[name] = (read_value(value_node, path + (name,)), key_at)
         return result
 
-    def _scalar(self, node: yaml.Node, path: Path, what: str) -> yaml.ScalarNode | None:
-        if self._expect(node, yaml.ScalarNode, what, path):
+    def _scalar(self, node: _Node, path: Path, what: str) -> _Scalar | None:
+        if self._expect(node, _Scalar, what, path):
             return node  # type: ignore[return-value]
         return None
 
-    def _read_text(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+    def _read_text(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, "text")
         if scalar is None:
             return None
         # Any scalar's written text is taken as is: a name like "No" or "2022" stays that text.
         text = scalar.value.strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            self.problem("KZ012", f"'{text}' does not match {spec.pattern} ({spec.doc})", path, _mark(scalar.start_mark))
+            self.problem("KZ012", f"'{text}' does not match {spec.pattern} ({spec.doc})", path, scalar.at)
             return None
-        return _Located(text, _mark(scalar.start_mark))
+        return _Located(text, scalar.at)
 
-    def _read_choice(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+    def _read_choice(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, f"one of {', '.join(spec.choices)}")
         if scalar is None:
             return None
         if scalar.value not in spec.choices:
             options = " | ".join(spec.choices)
-            self.problem("KZ012", f"'{scalar.value}' is not one of: {options}{did_you_mean(scalar.value, spec.choices)}", path, _mark(scalar.start_mark))
+            self.problem("KZ012", f"'{scalar.value}' is not one of: {options}{did_you_mean(scalar.value, spec.choices)}", path, scalar.at)
             return None
-        return _Located(scalar.value, _mark(scalar.start_mark))
+        return _Located(scalar.value, scalar.at)
 
-    def _read_date(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+    def _read_date(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, "an ISO date (YYYY-MM-DD)")
         if scalar is None:
             return None
         try:
-            return _Located(dt.date.fromisoformat(scalar.value.strip()), _mark(scalar.start_mark))
+            return _Located(dt.date.fromisoformat(scalar.value.strip()), scalar.at)
         except ValueError:
-            self.problem("KZ012", f"'{scalar.value}' is not an ISO date (YYYY-MM-DD)", path, _mark(scalar.start_mark))
+            self.problem("KZ012", f"'{scalar.value}' is not an ISO date (YYYY-MM-DD)", path, scalar.at)
             return None
 
-    def _read_datetime(self, node: yaml.Node, spec: Field, path: Path) -> _Located | None:
+    def _read_datetime(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, "an ISO date or date-time")
         if scalar is None:
             return None
         text = scalar.value.strip()
         try:
-            return _Located((dt.datetime.fromisoformat(text), text), _mark(scalar.start_mark))
+            return _Located((dt.datetime.fromisoformat(text), text), scalar.at)
         except ValueError:
-            self.problem("KZ012", f"'{scalar.value}' is not an ISO date or date-time (2022-11-22 or 2022-11-22T12:07)", path, _mark(scalar.start_mark))
+            self.problem("KZ012", f"'{scalar.value}' is not an ISO date or date-time (2022-11-22 or 2022-11-22T12:07)", path, scalar.at)
             return None
 
-    def _read_count(self, node: yaml.Node, spec: Field, path: Path) -> Figure | None:
+    def _read_count(self, node: _Node, spec: Field, path: Path) -> Figure | None:
         scalar = self._scalar(node, path, "a whole number of votes")
         if scalar is None:
             return None
-        text, position = scalar.value, _mark(scalar.start_mark)
-        if scalar.tag == "tag:yaml.org,2002:int" and PLAIN_COUNT.fullmatch(text):
+        text, position = scalar.value, scalar.at
+        if scalar.tag == INT_TAG and PLAIN_COUNT.fullmatch(text):
             return Figure(int(text), text, position)
         self.problem("KZ010", _count_complaint(scalar), path, position)
         return None
 
-    def _read_percent(self, node: yaml.Node, spec: Field, path: Path) -> Figure | None:
+    def _read_percent(self, node: _Node, spec: Field, path: Path) -> Figure | None:
         scalar = self._scalar(node, path, "a percentage")
         if scalar is None:
             return None
-        text, position = scalar.value, _mark(scalar.start_mark)
-        is_number = scalar.tag in ("tag:yaml.org,2002:float", "tag:yaml.org,2002:int")
+        text, position = scalar.value, scalar.at
+        is_number = scalar.tag in (FLOAT_TAG, INT_TAG)
         if is_number and PLAIN_PERCENT.fullmatch(text):
             value = Fraction(text)
             if value <= 100:
@@ -373,14 +421,14 @@ class _Reader:
         return None
 
 
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+def _is_null(node: _Node) -> bool:
+    return isinstance(node, _Scalar) and node.tag == NULL_TAG
 
 
-def _count_complaint(scalar: yaml.ScalarNode) -> str:
+def _count_complaint(scalar: _Scalar) -> str:
     text = scalar.value.strip()
     shown = f"'{scalar.value}'"
-    if scalar.tag == "tag:yaml.org,2002:bool":
+    if scalar.tag == BOOL_TAG:
         return f"{shown} is a yes/no value, not a number of votes"
     if GROUPED_COUNT.fullmatch(text):
         digits = re.sub(r"\D", "", text)
@@ -391,15 +439,15 @@ def _count_complaint(scalar: yaml.ScalarNode) -> str:
         return f"{shown} has a leading zero (YAML may read it as octal); write {int(text.lstrip('+'))}"
     if re.fullmatch(r"[-+]?[0-9]*\.[0-9]+", text):
         return f"{shown} is not a whole number; a count of votes has no fraction"
-    if scalar.tag == "tag:yaml.org,2002:int":
+    if scalar.tag == INT_TAG:
         return f"{shown} is not written in plain digits; write {int(yaml.safe_load(text))}" if text else "empty"
     return f"{shown} is not a whole number of votes"
 
 
-def _percent_complaint(scalar: yaml.ScalarNode) -> str:
+def _percent_complaint(scalar: _Scalar) -> str:
     text = scalar.value.strip()
     shown = f"'{scalar.value}'"
-    if scalar.tag == "tag:yaml.org,2002:bool":
+    if scalar.tag == BOOL_TAG:
         return f"{shown} is a yes/no value, not a percentage"
     candidate = text.replace("%", "").replace(",", ".").replace(" ", "")
     if PLAIN_PERCENT.fullmatch(candidate) and Fraction(candidate) <= 100:
