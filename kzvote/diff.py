@@ -128,8 +128,13 @@ def _end_of_options() -> tuple[str, ...]:
         version = subprocess.run(["git", "--version"], capture_output=True, timeout=10, check=False).stdout.decode("ascii", "replace")
     except (OSError, subprocess.SubprocessError):
         return ()
+    return ("--end-of-options",) if knows_end_of_options(version) else ()
+
+
+def knows_end_of_options(version: str) -> bool:
+    """From `git --version`'s output: "git version 2.39.5" -> True; 2.23 or unreadable -> False."""
     found = re.search(r"(\d+)\.(\d+)", version)
-    return ("--end-of-options",) if found and (int(found[1]), int(found[2])) >= (2, 24) else ()
+    return found is not None and (int(found[1]), int(found[2])) >= (2, 24)
 
 
 def entries(results: Results) -> dict[str, Entry]:

@@ -13,6 +13,8 @@ import pytest
 from typer.testing import Result
 
 from conftest import bundled_text, edited, full_text
+from kzvote import diff as diff_module
+from kzvote.diff import knows_end_of_options
 from kzvote.load import parse
 from kzvote.sources import cross_check
 
@@ -68,6 +70,17 @@ def test_git_revisions_still_work_with_end_of_options(cli: Run, repo: Path) -> N
     assert cli("diff", "git:HEAD", "results.yaml").exit_code == 0
     assert cli("diff", "git:HEAD:results.yaml", "results.yaml").exit_code == 0
     assert cli("diff", "git:HEAD:./results.yaml", "results.yaml").exit_code == 0
+
+
+@pytest.mark.parametrize(("version", "known"), [("git version 2.39.5\n", True), ("git version 2.24.0", True), ("git version 2.23.4", False), ("git version 1.9", False), ("", False)])
+def test_end_of_options_only_where_git_knows_it(version: str, known: bool) -> None:
+    assert knows_end_of_options(version) is known
+
+
+def test_an_old_git_without_end_of_options_still_reads_a_revision(cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diff_module, "_end_of_options", lambda: ())
+    assert cli("diff", "git:HEAD", "results.yaml").exit_code == 0
+    assert cli("diff", "git:--output=o", "results.yaml").exit_code == 2
 
 
 # -- 2. diff: counts say what they count ------------------------------------------------------------
