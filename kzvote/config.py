@@ -115,7 +115,7 @@ def _syntax_error(message: str, text: str) -> tuple[str, Position]:
     found = _TOML_WHERE.search(message)
     if found and found[1]:
         return message[: found.start()], Position(int(found[1]), int(found[2]))
-    last = text.split("\n")
+    last = text.rstrip("\r\n").split("\n")  # the end of the last line, not the empty one after it
     return (message[: found.start()] if found else message), Position(len(last), len(last[-1]) + 1)
 
 
@@ -168,7 +168,7 @@ def _did_you_mean(value: str, choices: Iterable[str]) -> str:
 def _settings_problems(data: dict[str, Any], where: _Where) -> list[Problem]:
     problems: list[Problem] = []
     for key in sorted(set(data) - KEYS):
-        problems.append((f"unknown key '{key}'{_did_you_mean(key, KEYS)} (known: {', '.join(sorted(KEYS))})", where.key(key)))
+        problems.append((f"unknown key {key!r}{_did_you_mean(key, KEYS)} (known: {', '.join(sorted(KEYS))})", where.key(key)))
     fmt = data.get("format")
     if fmt is not None:
         from kzvote.render import FORMATS
@@ -176,7 +176,7 @@ def _settings_problems(data: dict[str, Any], where: _Where) -> list[Problem]:
         if not isinstance(fmt, str):
             problems.append(('format must be a string such as "json"', where.key("format")))
         elif fmt not in FORMATS:
-            problems.append((f"format '{fmt}' is not one of {', '.join(FORMATS)}{_did_you_mean(fmt, FORMATS)}", where.key("format")))
+            problems.append((f"format {fmt!r} is not one of {', '.join(FORMATS)}{_did_you_mean(fmt, FORMATS)}", where.key("format")))
     strict = data.get("strict")
     if strict is not None and not isinstance(strict, bool):
         meant = {"true": "true", "yes": "true", "on": "true", "1": "true", "false": "false", "no": "false", "off": "false", "0": "false"}.get(str(strict).lower())
@@ -209,7 +209,7 @@ def _accepts(data: dict[str, Any], where: _Where) -> tuple[tuple[Accept, ...], l
             continue
         code = entry["code"]
         if code not in codes:
-            problems.append((f"accept[{index}]: unknown code '{code}'{_did_you_mean(_code_like(code), codes)} (the codes are in the README)", where.accept(index, "code")))
+            problems.append((f"accept[{index}]: unknown code {code!r}{_did_you_mean(_code_like(code), codes)} (the codes are in the README)", where.accept(index, "code")))
             continue
         accepts.append(Accept(code, entry["path"], entry["reason"].strip(), position))
     return tuple(accepts), problems

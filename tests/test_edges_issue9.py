@@ -110,6 +110,7 @@ def test_diff_counts_are_truthful_when_new_holds_an_old_error(cli: Run, write: W
         ("\n" + ACCEPT_KAZHYKEN.replace("KZ101", "KZ1O1"), ":3:1:", "unknown code 'KZ1O1'; did you mean 'KZ101'"),
         ("strict = \n", ":1:10:", "TOML syntax error: Invalid value"),
         ('a = "b', ":1:7:", "TOML syntax error: Unterminated string"),
+        ('[accept]\nx = [1,\n', ":2:8:", "TOML syntax error: Invalid value"),
         ("formt = 'json'\n", ":1:1:", "did you mean 'format'"),
     ],
 )
