@@ -306,26 +306,36 @@ def check(
     no_color: NoColorOpt = False,  # accepted so scripts can pass it everywhere; check never colours
 ) -> None:
     """For CI: validate and reconcile, one line per finding. Exit 0 clean, 1 errors, 2 bad input."""
+    from dataclasses import replace
+
     from kzvote.checks import run_checks
-    from kzvote.config import Config, apply
+    from kzvote.config import Config, mark, stale
     from kzvote.errors import KzvoteError
     from kzvote.load import load
     from kzvote.views import results as views
+    from kzvote.views.files import files_table
 
     paths = files or [resolve_file(None)]
     findings: list[Finding] = []
     unreadable = False
     scope = _scope(*_checks())
     config = Config()
+    # an accept entry is stale only if it matched in none of the files its configuration covers
+    configs: dict[str | None, tuple[Config, set[int]]] = {}
     for path in paths:
         config = _config_or_exit(path)
         try:
             found = run_checks(load(path))
         except KzvoteError as error:
             found, unreadable = error.findings, True
-        findings += apply(config, found, scope) if config.accept else found
+        marked, used = mark(config, found)
+        configs.setdefault(config.file, (config, set()))[1].update(used)
+        findings += marked
+    for each, used in configs.values():
+        findings += stale(each, used, scope)
     view = views.check(", ".join(map(str, paths)), findings, notes)
-    # accepts were applied per file above; the last file's configuration picks format and strict
+    view = replace(view, tables=[files_table([str(path) for path in paths], view.findings)])
+    # accepts were applied above; the last file's configuration picks format and strict
     settings = Config(config.file, config.format, config.strict)
     _finish(view, settings, scope, format, strict, True, default="text", bad_input=unreadable)
 

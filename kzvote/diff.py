@@ -9,11 +9,14 @@ reviewer must look at; an edit that introduces a new error fails (exit 1).
 
 from __future__ import annotations
 
+import functools
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path as FilePath
+from pathlib import PurePosixPath
 from typing import Union
 
 from kzvote import fmt
@@ -69,6 +72,7 @@ class Diff:
     appeared: tuple[Finding, ...]  # findings of NEW that OLD did not have
     disappeared: tuple[Finding, ...]
     findings: tuple[Finding, ...]  # the diff's own (KZ7xx) and the appeared ones
+    in_new: tuple[Finding, ...] = ()  # every finding NEW holds: its reconciliation ones and the diff's own
 
     @property
     def stage_change(self) -> tuple[str, str] | None:
@@ -81,18 +85,56 @@ def read_version(spec: str, new_path: str | FilePath) -> Results:
     if not spec.startswith("git:"):
         return load(spec)
     rev, _, path = spec[len("git:") :].partition(":")
+    _refuse_unsafe(spec, rev, path)
     new = FilePath(new_path)
     cwd = new.parent if not path else FilePath.cwd()
     target = path or f"./{new.name}"
     name = f"git:{rev}:{path or new.name}"
     try:
-        shown = subprocess.run(["git", "show", f"{rev}:{target}"], cwd=cwd, capture_output=True, timeout=60, check=False)
+        shown = subprocess.run(["git", "show", *_end_of_options(), f"{rev}:{target}"], cwd=cwd, capture_output=True, timeout=60, check=False)
     except FileNotFoundError:
         raise KzvoteError([UNREADABLE.finding("git is not installed, so git: versions cannot be read", file=name)]) from None
     if shown.returncode != 0:
         why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
         raise KzvoteError([UNREADABLE.finding(f"git show {rev}:{target} failed: {why[0] if why else 'no output'}", file=name)])
     return parse(shown.stdout, name)
+
+
+def _refuse_unsafe(spec: str, rev: str, path: str) -> None:
+    """The argument goes to git: it must name one revision and a file inside the repository, and
+    never read as an option (`git:--output=FILE` would make git write into the work tree)."""
+    problem = ""
+    if not rev.strip():
+        problem = "no revision named; write git:REV or git:REV:PATH, e.g. git:HEAD~1"
+    elif rev.startswith("-"):
+        problem = f"the revision must not start with '-' (git would read {rev!r} as an option)"
+    elif ".." in rev:
+        problem = f"{rev!r} is a range; name one revision, e.g. git:{rev.split('..')[0] or 'HEAD'}"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in spec):
+        problem = "control characters are not allowed in a revision or path"
+    elif path.startswith("/"):
+        problem = f"the path {path!r} must be relative to the repository's top folder"
+    elif ".." in PurePosixPath(path).parts:
+        problem = f"the path {path!r} must stay inside the repository (no '..')"
+    if problem:
+        raise KzvoteError([UNREADABLE.finding(f"OLD: {problem}", file=spec)])
+
+
+@functools.lru_cache(maxsize=1)
+def _end_of_options() -> tuple[str, ...]:
+    """`--end-of-options` (git 2.24+) so that nothing after it reads as an option. An older or
+    unknown git does without it, which is still safe: a revision starting with '-' is refused first."""
+    try:
+        version = subprocess.run(["git", "--version"], capture_output=True, timeout=10, check=False).stdout.decode("ascii", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return ("--end-of-options",) if knows_end_of_options(version) else ()
+
+
+def knows_end_of_options(version: str) -> bool:
+    """From `git --version`'s output: "git version 2.39.5" -> True; 2.23 or unreadable -> False."""
+    found = re.search(r"(\d+)\.(\d+)", version)
+    return found is not None and (int(found[1]), int(found[2])) >= (2, 24)
 
 
 def entries(results: Results) -> dict[str, Entry]:
@@ -172,6 +214,7 @@ def compare(old: Results, new: Results) -> Diff:
         appeared,
         disappeared,
         tuple(sorted(own + appeared, key=Finding.sort_key)),
+        tuple(sorted(own + tuple(new_findings), key=Finding.sort_key)),
     )
 
 

@@ -73,7 +73,11 @@ class CrossCheck:
 
 
 def ordered_sources(results: Results) -> tuple[Source, ...]:
-    return tuple(sorted(results.sources, key=lambda s: s.published))
+    # By the wall-clock time as written, any UTC offset set aside: a time without an offset has no
+    # zone to convert from, and the outlets of one election print local time (an offset, when
+    # given, is that zone's), so the written times share one footing. Mixing naive and aware
+    # datetimes would not compare at all.
+    return tuple(sorted(results.sources, key=lambda s: s.published.replace(tzinfo=None)))
 
 
 def cross_check(results: Results) -> CrossCheck:
@@ -174,9 +178,13 @@ def _count_remark(reported: int, official: int) -> str:
             return "one digit off" if how == "one digit changed" else "two digits swapped"
     digits = len(str(reported)) - len(str(reported).rstrip("0"))
     for k in range(digits, 0, -1):
-        if round(official, -k) == reported:
+        if _round_half_up(official, 10**k) == reported:  # as printed: 2,500 -> 3,000, not Python's half-even 2,000
             return f"the official {fmt.count(official)} rounded"
     return ""
+
+
+def _round_half_up(count: int, unit: int) -> int:
+    return (count + unit // 2) // unit * unit
 
 
 def _percent_remark(reported: Figure, official: Fraction) -> str:

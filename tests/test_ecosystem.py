@@ -49,7 +49,7 @@ def test_stale_accept_is_a_warning_at_its_line(cli: Run, write: Write, tmp_path:
     (tmp_path / ".kzvote.toml").write_text("strict = false\n" + ACCEPT_KAZHYKEN)
     result = cli("check", path)
     assert result.exit_code == 0
-    assert f"{tmp_path / '.kzvote.toml'}:2:1: warning KZ901 accept[0]" in result.stdout
+    assert f"{tmp_path / '.kzvote.toml'}:3:1: warning KZ901 accept[0]" in result.stdout  # its [[accept]] line (the blank line before it is 2)
     assert cli("check", path, "--strict").exit_code == 1
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from kzvote import __version__
 from kzvote.findings import Finding, Severity
@@ -19,9 +20,10 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "
 
 
 def _uri(file: str) -> str:
-    """Relative paths stay relative (code scanning resolves them against the checkout)."""
+    """A URI reference, percent-encoded (`my results #1.yaml` -> `my%20results%20%231.yaml`);
+    relative paths stay relative (code scanning resolves them against the checkout)."""
     path = Path(file)
-    return path.as_uri() if path.is_absolute() else path.as_posix()
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 
 from kzvote.diff import Change, Diff, Entry
-from kzvote.findings import Finding
+from kzvote.findings import Finding, Severity, count_by_severity
 from kzvote.views import Column, Percent, Table, View, header
 
 
@@ -61,8 +61,32 @@ def findings_table(key: str, title: str, findings: tuple[Finding, ...]) -> Table
     return Table(key, title, columns, rows)
 
 
+def _severities(findings: tuple[Finding, ...]) -> dict[str, int]:
+    counts = count_by_severity(findings)
+    return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE]}
+
+
+def counts_table(d: Diff) -> Table:
+    """For programs: the findings listed (new), all of NEW's, and the resolved, by severity."""
+    groups = (("new", d.findings), ("in_new", d.in_new), ("resolved", d.disappeared))
+    rows = [{"findings": name, **_severities(findings)} for name, findings in groups]
+    columns = (Column("findings", "Findings"), Column("errors", "Errors", "count"), Column("warnings", "Warnings", "count"), Column("notes", "Notes", "count"))
+    return Table("counts", "Findings counted", columns, rows, human=False)
+
+
+def _counts_sentence(d: Diff) -> str:
+    """The summary below counts only what this change brings; say so, and what NEW holds in all."""
+    in_new = _severities(d.in_new)
+    return (
+        f"{len(d.findings)} new finding(s) listed below (those OLD did not have); "
+        f"NEW holds {in_new['errors']} error(s), {in_new['warnings']} warning(s), {in_new['notes']} note(s) in all; "
+        f"{len(d.disappeared)} resolved"
+    )
+
+
 def diff(d: Diff) -> View:
     facts = [("Compared", f"{d.old.file} → {d.new.file}: {len(d.changes)} figure(s) changed")]
+    facts.append(("Findings", _counts_sentence(d)))
     if d.stage_change:
         facts.append(("Stage", f"{d.stage_change[0]} → {d.stage_change[1]}"))
     if d.added_candidates:
@@ -74,6 +98,7 @@ def diff(d: Diff) -> View:
     tables = [changes_table(d)]
     if d.disappeared:
         tables.append(findings_table("resolved", "Findings resolved by this change", d.disappeared))
+    tables.append(counts_table(d))
     return View("diff", d.new.file, header(d.new), facts, tables, list(d.findings))
 
 
