@@ -48,7 +48,9 @@ class Sort(str, enum.Enum):
     ballot = "ballot"
 
 
-FileArg = Annotated[Optional[Path], typer.Argument(help="Results file (kzvote/1 YAML).", show_default=False)]
+# readable=False: Click's own check would answer an unreadable file with a usage box; the loader
+# says it as a located KZ001, like every other bad input.
+FileArg = Annotated[Optional[Path], typer.Argument(help="Results file (kzvote/1 YAML).", show_default=False, readable=False)]
 FormatOpt = Annotated[
     Optional[Format],
     typer.Option("--format", "-f", help="Output format (default: table; text for check; or the project's configuration).", show_default=False),
@@ -299,7 +301,7 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
 
 @app.command()
 def check(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Results files (default: $KZVOTE_FILE or ./results.yaml).", show_default=False)] = None,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Results files (default: $KZVOTE_FILE or ./results.yaml).", show_default=False, readable=False)] = None,
     format: FormatOpt = None,
     strict: StrictOpt = None,
     notes: Annotated[bool, typer.Option("--notes", help="Show notes (implied base, outcome) too.")] = False,

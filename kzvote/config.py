@@ -16,6 +16,7 @@ KZ901 stale-accept  (warning) an accept entry that no longer matches any finding
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -55,15 +56,26 @@ class Config:
 
 def find_config(data_file: str | Path) -> Config:
     """The nearest .kzvote.toml, or pyproject.toml with a [tool.kzvote] table, upward from the data."""
-    folder = Path(data_file).resolve().parent
+    try:
+        folder = Path(data_file).resolve().parent
+    except (OSError, RuntimeError):  # a symlink loop: the loader reports the file itself (KZ001)
+        folder = Path(os.path.abspath(data_file)).parent
     for directory in (folder, *folder.parents):
         own = directory / ".kzvote.toml"
-        if own.is_file():
+        if _is_file(own):
             return _read(own, table=())
         project = directory / "pyproject.toml"
-        if project.is_file() and "[tool.kzvote" in _text(project):
+        if _is_file(project) and "[tool.kzvote" in _text(project):
             return _read(project, table=("tool", "kzvote"))
     return Config()
+
+
+def _is_file(path: Path) -> bool:
+    """A folder the user may not search (another user's home) holds no configuration of theirs."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _text(path: Path) -> str:

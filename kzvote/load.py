@@ -7,9 +7,13 @@ the line and column of every value, and every key of a mapping, duplicates inclu
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import errno
 import gc
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -21,7 +25,8 @@ import yaml
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source, spelling_index
-from kzvote.schema import RESULTS, Field
+from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, RESULTS, Field
+from kzvote.text import describe_char, excerpt, unsafe_char
 
 MAX_BYTES = 16 * 1024 * 1024
 USE_LIBYAML = yaml.__with_libyaml__  # tests turn it off to run the pure-Python parser too
@@ -45,11 +50,14 @@ INPUT_RULES = {
         Rule("KZ012", "bad-value", Severity.ERROR, "a date, stage, base, id or format that is not allowed"),
         Rule("KZ013", "unsafe-yaml", Severity.ERROR, "anchors/aliases, absurd nesting or size, which results files never need"),
         Rule("KZ014", "unknown-name", Severity.ERROR, "a name that is no candidate's (or region's) name or alias"),
+        Rule("KZ016", "unsafe-text", Severity.ERROR, "a control, line-break or bidirectional-override character in a text"),
     )
 }
 RULES = tuple(INPUT_RULES.values())
 
 PLAIN_COUNT = re.compile(r"0|[1-9][0-9]*")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?")
 PLAIN_PERCENT = re.compile(r"[0-9]+(\.[0-9]+)?")
 GROUPED_COUNT = re.compile(r"[0-9]{1,3}(?:\s*[,.' \u00a0\u2009\u202f_]\s*[0-9]{3})+")
 
@@ -62,18 +70,59 @@ def load(path: str | FilePath, display_name: str | None = None) -> Results:
 
 def read_bytes(path: str | FilePath, name: str) -> bytes:
     try:
-        # Read-only, and only ever read: kzvote never writes a data file.
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_regular_file(path, MAX_BYTES + 1)
     except FileNotFoundError:
         raise _fail(name, "KZ001", "no such file (pass a results file, or set KZVOTE_FILE)") from None
     except IsADirectoryError:
         raise _fail(name, "KZ001", "is a directory, not a results file") from None
+    except NotRegularFile as error:
+        raise _fail(name, "KZ001", f"is {error}, not a regular file; kzvote reads results files only") from None
     except OSError as error:
         raise _fail(name, "KZ001", f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
         raise _fail(name, "KZ013", f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a results file")
     return data
+
+
+class NotRegularFile(OSError):
+    """A device, FIFO, socket or directory where a data file was expected."""
+
+
+def read_regular_file(path: str | FilePath, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file, opened read-only (kzvote never writes a data file).
+    Non-blocking, so a FIFO with no writer is refused at once instead of waiting forever; a
+    device such as /dev/zero or a /proc file is refused before it is read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(_file_kind(mode))
+        # /proc files claim size 0 but are regular on some systems; they never hold results.
+        if str(path).startswith("/proc/"):
+            raise NotRegularFile("a /proc file")
+        chunks = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(descriptor, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
 
 
 def parse(data: bytes, name: str = "<data>") -> Results:
@@ -95,9 +144,14 @@ def _fail(file: str, code: str, message: str, position: Position | None = None) 
     return KzvoteError([_finding(file, code, message, position=position)])
 
 
+# What YAML refuses in a stream (PyYAML and libyaml say so without a line): C0 controls other than
+# tab and line breaks, DEL, C1 controls other than NEXT LINE, surrogates and non-characters.
+YAML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _decode(data: bytes, name: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
@@ -108,6 +162,17 @@ def _decode(data: bytes, name: str) -> str:
             f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
             Position(line, column),
         ) from None
+    forbidden = YAML_FORBIDDEN.search(text)
+    if forbidden:
+        at = forbidden.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        raise _fail(
+            name,
+            "KZ003",
+            f"holds {describe_char(forbidden.group())}, a control character; a results file is plain text: remove it",
+            Position(text.count("\n", 0, at) + 1, at - line_start + 1),
+        )
+    return text
 
 
 def _mark(mark: Any) -> Position:
@@ -249,6 +314,8 @@ class _Located:
 def did_you_mean(word: str, options: Any) -> str:
     import difflib  # only on the error path
 
+    if len(word) > 64:  # difflib is quadratic; nothing that long is a near miss of a name
+        return ""
     matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{matches[0]}'?" if matches else ""
 
@@ -287,18 +354,23 @@ class _Reader:
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
             key = key_node.value
+            if not self._safe(key_node, path + (excerpt(key),)):
+                continue
             if key in seen:
                 first = seen[key]
-                self.problem("KZ008", f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep the last one", path + (key,), key_at)
+                self.problem("KZ008", f"duplicate key '{excerpt(key)}' (first at line {first.line}); YAML would silently keep the last one", path + (key,), key_at)
                 continue
             seen[key] = key_at
+            if key not in allowed and (hint := _split_thousands(node, key_node)):
+                self.problem("KZ010", hint, path + (key,), key_at)
+                continue
             if key not in allowed:
-                self.problem("KZ006", f"unknown key '{key}'{did_you_mean(key, allowed)}", path + (key,), key_at)
+                self.problem("KZ006", f"unknown key '{excerpt(key)}'{did_you_mean(key, allowed)}", path + (key,), key_at)
                 continue
             self.key_positions[path + (key,)] = key_at
             if _is_null(value_node):
                 # Not silently "absent": an empty value is usually a figure someone forgot.
-                self.problem("KZ007", f"'{key}' has no value; give one or leave the key out", path + (key,), key_at)
+                self.problem("KZ007", f"'{excerpt(key)}' has no value; give one or leave the key out", path + (key,), key_at)
                 continue
             if isinstance(value_node, _Scalar):
                 # A finding about a single value points at the value, as a compiler points at a token.
@@ -341,17 +413,36 @@ class _Reader:
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
             name = key_node.value
+            if not self._safe(key_node, path + (excerpt(name),)):
+                continue
             if name in result:
-                self.problem("KZ008", f"duplicate key '{name}' (first at line {result[name][1].line})", path + (name,), key_at)
+                self.problem("KZ008", f"duplicate key '{excerpt(name)}' (first at line {result[name][1].line})", path + (name,), key_at)
                 continue
             self.key_positions[path + (name,)] = key_at
             result[name] = (read_value(value_node, path + (name,)), key_at)
         return result
 
     def _scalar(self, node: _Node, path: Path, what: str) -> _Scalar | None:
-        if self._expect(node, _Scalar, what, path):
+        if self._expect(node, _Scalar, what, path) and self._safe(node, path):  # type: ignore[arg-type]
             return node  # type: ignore[return-value]
         return None
+
+    def _safe(self, scalar: _Scalar, path: Path) -> bool:
+        """Refuses text that could rewrite a terminal or forge a CI log line (kzvote.text)."""
+        text = scalar.value
+        if scalar.style in ("|", ">"):
+            text = text.rstrip("\n")  # a block scalar's own final line break is not content
+        found = unsafe_char(text)
+        if found is None:
+            return True
+        self.problem(
+            "KZ016",
+            f"holds {describe_char(found.group())} at character {found.start() + 1}: control, line-break and "
+            "bidirectional-override characters are refused in results files (they can rewrite a terminal or a CI log)",
+            path,
+            scalar.at,
+        )
+        return False
 
     def _read_text(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, "text")
@@ -360,7 +451,7 @@ class _Reader:
         # Any scalar's written text is taken as is: a name like "No" or "2022" stays that text.
         text = scalar.value.strip()
         if spec.pattern and not re.fullmatch(spec.pattern, text):
-            self.problem("KZ012", f"'{text}' does not match {spec.pattern} ({spec.doc})", path, scalar.at)
+            self.problem("KZ012", f"'{excerpt(text)}' does not match {spec.pattern} ({spec.doc})", path, scalar.at)
             return None
         return _Located(text, scalar.at)
 
@@ -370,7 +461,7 @@ class _Reader:
             return None
         if scalar.value not in spec.choices:
             options = " | ".join(spec.choices)
-            self.problem("KZ012", f"'{scalar.value}' is not one of: {options}{did_you_mean(scalar.value, spec.choices)}", path, scalar.at)
+            self.problem("KZ012", f"'{excerpt(scalar.value)}' is not one of: {options}{did_you_mean(scalar.value, spec.choices)}", path, scalar.at)
             return None
         return _Located(scalar.value, scalar.at)
 
@@ -378,29 +469,44 @@ class _Reader:
         scalar = self._scalar(node, path, "an ISO date (YYYY-MM-DD)")
         if scalar is None:
             return None
-        try:
-            return _Located(dt.date.fromisoformat(scalar.value.strip()), scalar.at)
-        except ValueError:
-            self.problem("KZ012", f"'{scalar.value}' is not an ISO date (YYYY-MM-DD)", path, scalar.at)
-            return None
+        text = scalar.value.strip()
+        # The form is checked first: Python 3.11's fromisoformat also takes 20221120 and 2022-W47-7.
+        if ISO_DATE.fullmatch(text):
+            try:
+                return _Located(dt.date.fromisoformat(text), scalar.at)
+            except ValueError:
+                self.problem("KZ012", f"'{text}': {_no_such_day(text)}", path, scalar.at)
+                return None
+        self.problem("KZ012", f"'{excerpt(text)}' is not an ISO date (YYYY-MM-DD)", path, scalar.at)
+        return None
 
     def _read_datetime(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         scalar = self._scalar(node, path, "an ISO date or date-time")
         if scalar is None:
             return None
         text = scalar.value.strip()
-        try:
-            return _Located((dt.datetime.fromisoformat(text), text), scalar.at)
-        except ValueError:
-            self.problem("KZ012", f"'{scalar.value}' is not an ISO date or date-time (2022-11-22 or 2022-11-22T12:07)", path, scalar.at)
-            return None
+        if ISO_DATETIME.fullmatch(text):
+            try:
+                # "Z" is read by fromisoformat only from Python 3.11 on.
+                return _Located((dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text), text), scalar.at)
+            except ValueError:
+                self.problem("KZ012", f"'{text}': {_no_such_day(text[:10]) or 'no such time of day'}", path, scalar.at)
+                return None
+        self.problem("KZ012", f"'{excerpt(text)}' is not an ISO date or date-time (2022-11-22 or 2022-11-22T12:07, optionally +06:00)", path, scalar.at)
+        return None
 
     def _read_count(self, node: _Node, spec: Field, path: Path) -> Figure | None:
         scalar = self._scalar(node, path, "a whole number of votes")
         if scalar is None:
             return None
         text, position = scalar.value, scalar.at
+        if len(text) > MAX_COUNT_DIGITS + 8:  # checked before any pattern or int() sees it
+            self.problem("KZ010", _too_long(text, "a count of votes"), path, position)
+            return None
         if scalar.tag == INT_TAG and PLAIN_COUNT.fullmatch(text):
+            if len(text) > MAX_COUNT_DIGITS:
+                self.problem("KZ010", _too_long(text, "a count of votes"), path, position)
+                return None
             return Figure(int(text), text, position)
         self.problem("KZ010", _count_complaint(scalar), path, position)
         return None
@@ -410,9 +516,16 @@ class _Reader:
         if scalar is None:
             return None
         text, position = scalar.value, scalar.at
+        whole, _, decimals = text.partition(".")
+        if len(whole) > 8 or len(decimals) > MAX_PERCENT_DECIMALS or len(text) > MAX_PERCENT_DECIMALS + 12:
+            self.problem("KZ011", _too_long(text, "a percentage"), path, position)
+            return None
         is_number = scalar.tag in (FLOAT_TAG, INT_TAG)
         if is_number and PLAIN_PERCENT.fullmatch(text):
             value = Fraction(text)
+            if spec.below_100 and value >= 100:
+                self.problem("KZ011", f"{text}: {spec.name} must be below 100 (elected needs MORE than this share)", path, position)
+                return None
             if value <= 100:
                 return Figure(value, text, position)
             self.problem("KZ011", f"{text} is not a percentage from 0 to 100", path, position)
@@ -427,9 +540,11 @@ def _is_null(node: _Node) -> bool:
 
 def _count_complaint(scalar: _Scalar) -> str:
     text = scalar.value.strip()
-    shown = f"'{scalar.value}'"
+    shown = f"'{excerpt(scalar.value)}'"
     if scalar.tag == BOOL_TAG:
         return f"{shown} is a yes/no value, not a number of votes"
+    if scalar.style in ('"', "'") and PLAIN_COUNT.fullmatch(text):
+        return f"{shown} is quoted text; write {text} (no quotes)"
     if GROUPED_COUNT.fullmatch(text):
         digits = re.sub(r"\D", "", text)
         return f"{shown} is not a plain number; write {digits} (digits only, no separators)"
@@ -444,9 +559,47 @@ def _count_complaint(scalar: _Scalar) -> str:
     return f"{shown} is not a whole number of votes"
 
 
+def _too_long(text: str, what: str) -> str:
+    digits = sum(c.isdigit() for c in text)
+    whole, dot, decimals = text.partition(".")
+    if dot and decimals.isdigit() and whole.isdigit() and len(decimals) > MAX_PERCENT_DECIMALS:
+        return f"'{excerpt(text, 24)}' has {len(decimals):,} decimals; {what} is written with at most {MAX_PERCENT_DECIMALS}"
+    if text.isdigit():
+        return f"'{excerpt(text, 24)}' has {digits:,} digits; {what} has at most {MAX_COUNT_DIGITS}"
+    return f"'{excerpt(text, 24)}' is {len(text):,} characters long; not {what}"
+
+
+def _split_thousands(mapping: _Node, key_node: _Node) -> str | None:
+    """`{votes: 271,641}`: in a flow mapping the comma ends the value, and 641 becomes a key."""
+    pairs: list[Any] = mapping.value
+    for (previous_key, previous_value), (key, value) in zip(pairs, pairs[1:]):
+        if key is key_node:
+            if (
+                isinstance(value, _Scalar) and value.tag == NULL_TAG
+                and isinstance(previous_value, _Scalar) and previous_value.tag == INT_TAG
+                and re.fullmatch(r"[0-9]{3}", key.value) and previous_value.at.line == key.at.line
+            ):
+                digits = previous_value.value + key.value
+                return (f"'{previous_key.value}: {previous_value.value},{key.value}' uses a comma as thousands separator, which ends the "
+                        f"value inside {{…}}; write {previous_key.value}: {digits} (digits only)")
+            return None
+    return None
+
+
+def _no_such_day(text: str) -> str:
+    """Why a YYYY-MM-DD is no date, or "" when it is one."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"no such month ({month}); write YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if year < 1 or not 1 <= day <= days:
+        return f"no such day: {calendar.month_name[month]} {year} has {days} days"
+    return ""
+
+
 def _percent_complaint(scalar: _Scalar) -> str:
     text = scalar.value.strip()
-    shown = f"'{scalar.value}'"
+    shown = f"'{excerpt(scalar.value)}'"
     if scalar.tag == BOOL_TAG:
         return f"{shown} is a yes/no value, not a percentage"
     candidate = text.replace("%", "").replace(",", ".").replace(" ", "")
@@ -522,8 +675,9 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
             AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"]
         )
     names = _name_index(candidates, reader)
-    regions = tuple(_region(item, i, names, reader) for i, item in enumerate(raw.get("regions") or ()))
-    _check_unique(regions, "name", "region", reader)
+    regions = tuple(_region(item, i, names, against_all is not None, reader) for i, item in enumerate(raw.get("regions") or ()))
+    # Names are matched case-insensitively everywhere (region votes, sources, station CSVs).
+    _check_unique(regions, "name", "region", reader, fold=True)
     region_names = {r.name.casefold(): r.name for r in regions}
     sources = tuple(_source(item, i, names, region_names, reader) for i, item in enumerate(raw.get("sources") or ()))
     _check_unique(sources, "id", "source id", reader)
@@ -564,15 +718,25 @@ def resolve_name(spelling: str, names: dict[str, str]) -> str | None:
     return names.get(spelling.casefold())
 
 
-def _region(raw: dict[str, Any], index: int, names: dict[str, str], reader: _Reader) -> Region:
+def _region(raw: dict[str, Any], index: int, names: dict[str, str], has_against_all: bool, reader: _Reader) -> Region:
     path: Path = ("regions", index)
     votes: dict[str, Figure] = {}
+    spelled: dict[str, tuple[str, Position]] = {}
     for spelling, (figure, key_at) in (raw.get("votes") or {}).items():
         name = resolve_name(spelling, names)
+        at = path + ("votes", spelling)
         if name is None:
-            reader.problem("KZ014", f"'{spelling}' is not a candidate{did_you_mean(spelling, set(names.values()))}", path + ("votes", spelling), key_at)
-        elif figure is not None:
-            votes[name] = figure
+            reader.problem("KZ014", f"'{spelling}' is not a candidate{did_you_mean(spelling, set(names.values()))}", at, key_at)
+        elif name == AGAINST_ALL and not has_against_all:
+            reader.problem("KZ014", f"'{spelling}': this file has no against_all; add its national figures or remove this line", at, key_at)
+        elif name in spelled:
+            # Two spellings of one choice: YAML would keep both keys and kzvote the last value.
+            first, first_at = spelled[name]
+            reader.problem("KZ009", f"'{spelling}' and '{first}' (line {first_at.line}) both name {name}; keep one", at, key_at)
+        else:
+            spelled[name] = (spelling, key_at)
+            if figure is not None:
+                votes[name] = figure
     return Region(_text(raw, "name") or "", path, _counts(raw), votes, raw["@"])
 
 
@@ -617,15 +781,16 @@ def _source(raw: dict[str, Any], index: int, names: dict[str, str], region_names
     )
 
 
-def _check_unique(items: tuple[Any, ...], key: str, what: str, reader: _Reader) -> None:
+def _check_unique(items: tuple[Any, ...], key: str, what: str, reader: _Reader, fold: bool = False) -> None:
     """Regions by name, sources by id: the second of two is a problem naming the first's line."""
     seen: dict[str, Any] = {}
     for item in items:
         value = getattr(item, key)
-        first = seen.setdefault(value, item)
+        first = seen.setdefault(value.casefold() if fold else value, item)
         if first is not item:
             line = first.position.line if first.position else "?"
             path = item.path + (key,)
-            reader.problem("KZ009", f"duplicate {what} '{value}' (first at line {line})", path, reader.key_positions.get(path, item.position))
+            spelled = "" if getattr(first, key) == value else f" as '{getattr(first, key)}'"
+            reader.problem("KZ009", f"duplicate {what} '{value}' (first at line {line}{spelled})", path, reader.key_positions.get(path, item.position))
 
 

@@ -28,6 +28,12 @@ class Kind(enum.Enum):
     RECORD_MAP = "record map"  # name -> mapping with Field.fields
 
 
+# Limits of the format. 10^15 votes is 100,000 times the world's population; commissions publish
+# 1 to 4 decimals. Anything longer is a slip or an attack, and would make exact arithmetic slow.
+MAX_COUNT_DIGITS = 15
+MAX_PERCENT_DECIMALS = 10
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -38,6 +44,7 @@ class Field:
     fields: tuple[Field, ...] = ()
     min_items: int = 0
     pattern: str = ""  # for TEXT: a regular expression the whole value must match
+    below_100: bool = False  # for PERCENT: 100 itself is not allowed
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -80,7 +87,8 @@ ELECTION = Field(
         Field(
             "majority_percent",
             Kind.PERCENT,
-            doc="elected outright with MORE than this share of the base (default 50)",
+            doc="elected outright with MORE than this share of the base (default 50; below 100)",
+            below_100=True,
         ),
     ),
 )

@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from kzvote import __version__
-from kzvote.schema import FORMAT_VERSION, RESULTS, Field, Kind
+from kzvote.schema import FORMAT_VERSION, MAX_COUNT_DIGITS, RESULTS, Field, Kind
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?$"
+DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
 # YAML may read a plain name such as "No" or "2022" as a boolean or number; kzvote takes its text.
-TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+# Control, line-break and bidi-override characters are refused (kzvote.text.UNSAFE, KZ016).
+SAFE_TEXT = r"^[^\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
+TEXT: dict[str, Any] = {"type": ["string", "number", "boolean"], "pattern": SAFE_TEXT}
 
 
 def results_schema() -> dict[str, Any]:
@@ -39,9 +41,9 @@ def _kind(field: Field) -> dict[str, Any]:
     if kind is Kind.TEXT:
         return {"type": "string", "pattern": f"^(?:{field.pattern})$"} if field.pattern else dict(TEXT)
     if kind is Kind.COUNT:
-        return {"type": "integer", "minimum": 0}
+        return {"type": "integer", "minimum": 0, "maximum": 10**MAX_COUNT_DIGITS - 1}
     if kind is Kind.PERCENT:
-        return {"type": "number", "minimum": 0, "maximum": 100}
+        return {"type": "number", "minimum": 0, "exclusiveMaximum" if field.below_100 else "maximum": 100}
     if kind is Kind.DATE:
         return {"type": "string", "pattern": DATE, "format": "date"}
     if kind is Kind.DATETIME:

@@ -55,3 +55,17 @@ def cli() -> Callable[..., Result]:
         return runner.invoke(app, [str(a) for a in args], env=env)
 
     return _run
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with PyYAML's libyaml parser and with its pure-Python one: a machine may have
+    either build, and they differ at the edges (limits, messages)."""
+    import yaml
+
+    from kzvote import load
+
+    if request.param == "libyaml" and not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML build has no libyaml")
+    monkeypatch.setattr(load, "USE_LIBYAML", request.param == "libyaml")
+    return str(request.param)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,6 +10,8 @@ import pytest
 from conftest import BUNDLED, bundled_text, edited, line_of
 from kzvote.errors import KzvoteError
 from kzvote.load import load, parse
+
+pytestmark = pytest.mark.usefixtures("yaml_parser")  # every test with libyaml and with PyYAML's parser
 
 
 def problems(text: str | bytes) -> list[tuple[str, int | None]]:
@@ -132,15 +133,15 @@ def test_not_utf8_is_located() -> None:
 
 def test_alias_bomb_fails_fast() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
-    start = time.perf_counter()
+    # Refused from the event stream, before anything is expanded (its cost: bench/hostile.py).
     assert problems(bomb)[0][0] == "KZ013"
-    assert time.perf_counter() - start < 1
 
 
-def test_absurd_nesting_fails_fast() -> None:
-    start = time.perf_counter()
-    assert problems("x: " + "[" * 100_000)[0][0] == "KZ013"
-    assert time.perf_counter() - start < 1
+def test_absurd_nesting_is_unsafe_yaml_whichever_limit_fires_first() -> None:
+    # libyaml's scanner stops at 1,000 levels, possibly before kzvote's event count reaches 32.
+    for depth in (33, 999, 1001, 100_000):
+        assert problems("x: " + "[" * depth)[0][0] == "KZ013", depth
+    assert problems("x:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 40)))[0][0] == "KZ013"
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
-"""kzvote check under CI: whatever it is fed, an exit code in {0, 1, 2}, no traceback, quickly."""
+"""kzvote check under CI: whatever it is fed, an exit code in {0, 1, 2}, no traceback (how fast:
+bench/hostile.py, never a timed test)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import yaml
@@ -47,13 +47,10 @@ documents = st.recursive(
 
 
 def run_check(path: Path) -> None:
-    start = time.perf_counter()
     result = RUNNER.invoke(app, ["check", str(path), "--format", "json"])
-    elapsed = time.perf_counter() - start
     assert result.exit_code in (0, 1, 2), (result.exit_code, result.output)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
-    assert elapsed < 5, f"check took {elapsed:.1f} s"
 
 
 @SETTINGS

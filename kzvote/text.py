@@ -1,0 +1,56 @@
+"""Untrusted text: which characters a results file may not hold, and how to quote a piece of it.
+
+Names and titles reach terminals, CI logs and spreadsheets. A control character can clear a
+screen or plant a link (ESC), forge a line of its own in a log (line breaks, NEXT LINE, the Unicode
+line and paragraph separators), and a bidirectional override can make "60.1" display as "1.06".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 and C1 controls, DEL, the Unicode line/paragraph separators, and the bidirectional marks,
+# embeddings, overrides and isolates.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+_CONTROL_NAMES = {
+    0x00: "NUL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x09: "TAB",
+    0x0A: "LINE FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESC, a terminal escape",
+    0x7F: "DEL",
+    0x85: "NEXT LINE",
+    0x9B: "CSI, a terminal escape",
+    0x9D: "OSC, a terminal escape",
+}
+
+
+def unsafe_char(text: str) -> re.Match[str] | None:
+    return UNSAFE.search(text)
+
+
+def describe_char(char: str) -> str:
+    """U+001B (ESC, a terminal escape), U+202E (RIGHT-TO-LEFT OVERRIDE)."""
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(char, "a control character")
+    return f"U+{code:04X} ({name})"
+
+
+def escape(text: str) -> str:
+    """Unsafe characters made visible and harmless: ESC -> \\x1b, U+202E -> \\u202e."""
+    return UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, escaped quotation of foreign text: never more than `limit` characters of it."""
+    cut = text if len(text) <= limit else text[: limit - 1] + "…"
+    return escape(cut)
