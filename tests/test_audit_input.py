@@ -50,7 +50,7 @@ def test_stations_outside_the_results_tree_need_the_flag(cli: Run, tmp_path: Pat
     results.write_text(results.read_text().replace("stations: stations.csv", "stations: /proc/self/environ"))
     result = run(cli, results)
     assert result.exit_code == 2
-    assert "--stations" in result.stderr and "results.yaml:11:" in result.stderr
+    assert "--stations" in result.stderr and "results.yaml:10:" in result.stderr
     assert "PATH=" not in result.stderr
     results.write_text(results.read_text().replace("/proc/self/environ", "../outside.csv"))
     (tmp_path.parent / "outside.csv").write_text(GOOD)
@@ -210,7 +210,8 @@ def test_gzip_is_read_by_its_magic_bytes(cli: Run, tmp_path: Path) -> None:
 
 def test_a_broken_gzip_is_a_located_error(cli: Run, tmp_path: Path) -> None:
     results = write_csv(tmp_path, GOOD)
-    (tmp_path / "stations.csv").write_bytes(gzip.compress((GOOD * 50).encode())[:200])
+    whole = gzip.compress((GOOD * 50).encode())
+    (tmp_path / "stations.csv").write_bytes(whole[: len(whole) // 2])
     result = run(cli, results)
     assert result.exit_code == 2 and "KZ001" in result.stderr
 
