@@ -121,6 +121,7 @@ class Audit:
     counts: dict[str, int] = field(default_factory=dict)  # every finding by code, kept or not
     unplaced: int = 0  # unreadable rows whose region could not be read: no regional total is sure
     first_unplaced_line: int | None = None
+    truncated: dict[str, int] = field(default_factory=dict)  # findings counted but not kept, by code
 
     @property
     def national(self) -> Area:
@@ -130,10 +131,6 @@ class Audit:
     def dropped(self) -> int:
         return sum(self.counts.values()) - len(self.findings)
 
-    @property
-    def truncated(self) -> dict[str, int]:
-        """Findings counted but not kept, by code."""
-        return {code: count - KEEP_PER_CODE for code, count in sorted(self.counts.items()) if count > KEEP_PER_CODE}
 
 
 def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath | None:
@@ -214,6 +211,7 @@ class _Collector:
         counts = self.audit.counts
         counts[rule.code] = counts.get(rule.code, 0) + 1
         if counts[rule.code] > KEEP_PER_CODE:
+            self.audit.truncated[rule.code] = self.audit.truncated.get(rule.code, 0) + 1
             return
         position = Position(line, column) if line is not None and column is not None else None
         path: tuple[str, ...] = (column_name,) if column_name else ()

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from test_audit import GOOD, HEADER, write_csv
 from typer.testing import Result
 
 from conftest import ROOT, SHARED
 from kzvote import audit as audit_module
-from test_audit import GOOD, HEADER, write_csv
 
 Run = Callable[..., Result]
 RU2018 = SHARED / "data" / "ru2018-stations.csv.gz"
@@ -280,6 +280,6 @@ def test_capped_findings_are_counted_truthfully(cli: Run, tmp_path: Path, monkey
 def test_rollup_check_is_a_list(cli: Run, tmp_path: Path) -> None:
     body = HEADER + "N-1,North,1000,800,10,530,260\nS-1,South,1000,701,10,470,221\n"
     _, doc = audit_doc(cli, write_csv(tmp_path, body))
-    south = next(row for row in doc["rollup"] if row["area"] == "South")
-    assert south["check"] == ["Boris Chen", "ballots_cast"]
-    assert next(row for row in doc["rollup"] if row["area"] == "North")["check"] == []
+    rows = {row["area"]: row for row in doc["rollup"]}
+    assert rows["All stations"]["check"] == ["Boris Chen", "ballots_cast"] and rows["South"]["check"] == ["ballots_cast"]
+    assert (rows["North"]["check"], rows["North"]["status"], rows["South"]["status"]) == ([], "ok", "differs")
