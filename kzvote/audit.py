@@ -322,12 +322,11 @@ def _unclosed_quote(line: str) -> int | None:
     return opened_at if quoted else None
 
 
-PADDING_MARKS = (" ,", ", ", "\t,", ",\t", " \n", "\t\n", "\n ", "\n\t")
-BLANK_MARKS = ("\n\n", "\n ", "\n\t", "\n\r", "\n\f", "\n\v")  # a line that may be blank follows
-
-
-def _needs_sifting(lines: list[str], text: str) -> bool:
-    return not lines[0].strip() or not lines[-1].strip() or any(mark in text for mark in BLANK_MARKS) or max(map(len, lines)) >= LINE_LIMIT
+def _needs_sifting(lines: list[str], width: int) -> bool:
+    """Whether some line may be blank or too long. numpy would skip an empty line unseen (and with
+    it the line numbers); a longer blank line has no comma, so numpy refuses the chunk and the
+    slow path skips it."""
+    return min(map(len, lines)) < width - 1 or max(map(len, lines)) >= LINE_LIMIT
 
 
 def _sift(lines: list[str], first: int, read: Callable[[], str], state: _State, collect: _Collector) -> tuple[list[str], list[int], int]:
@@ -423,7 +422,7 @@ def _chunk(lines: list[str], first_line: int, read: Callable[[], str], state: _S
     text = "".join(lines)
     numbers = list(range(first_line, first_line + len(lines)))
     next_line = first_line + len(lines)
-    if _needs_sifting(lines, text):
+    if _needs_sifting(lines, len(layout.header)):
         lines, numbers, next_line = _sift(lines, first_line, read, state, collect)
         if not lines:
             return next_line
@@ -431,7 +430,7 @@ def _chunk(lines: list[str], first_line: int, read: Callable[[], str], state: _S
     _check_utf8(text, lines, numbers, audit.stations_file)
     # numpy cannot tell a row with extra cells, nor commas inside quotes: both go the slow way.
     fast = '"' not in text and text.count(",") == len(lines) * (len(layout.header) - 1)
-    parsed = _fast_chunk(lines, text, state, np) if fast else None
+    parsed = _fast_chunk(lines, state, np) if fast else None
     if parsed is None:
         parsed = _slow_chunk(lines, numbers, state, collect, np)
         line_numbers = parsed[3]
@@ -459,7 +458,7 @@ def _regions_complete(results: Results) -> bool:
     return False
 
 
-def _fast_chunk(lines: list[str], text: str, state: _State, np: Any) -> tuple[Any, Any, Any, None, Any] | None:
+def _fast_chunk(lines: list[str], state: _State, np: Any) -> tuple[Any, Any, Any, None, Any] | None:
     """One C pass of numpy over the chunk, or None when some cell is not a plain integer."""
     layout = state.layout
     while True:
@@ -479,9 +478,7 @@ def _fast_chunk(lines: list[str], text: str, state: _State, np: Any) -> tuple[An
         state.id_width = longest if id_full else state.id_width
         state.region_width = longest if region_full else state.region_width
     counts = np.stack([table[f"n{i}"] for i in range(len(layout.columns))], axis=1)
-    ids = table["station"]
-    if any(mark in text for mark in PADDING_MARKS):  # cells are trimmed, text ones like counts
-        ids = np.char.strip(ids)
+    ids = np.char.strip(table["station"])  # text cells are trimmed like counts (regions: by name)
     return counts, ids, table["region"], None, np.ones(len(lines), dtype=bool)
 
 
@@ -491,10 +488,13 @@ def _slow_chunk(lines: list[str], numbers: list[int], state: _State, collect: _C
     width = len(layout.header)
     counts, ids, regions, readable, line_numbers = [], [], [], [], []
     for line, text in zip(numbers, (line.encode("latin1").decode("utf-8") for line in lines)):
+        if not text.strip():
+            continue
         row = _cells(text)
         if isinstance(row, int):
             collect.add(BAD_ROW, "a quote opens here and is not closed on this line; one station is one line, so a cell cannot hold a line break", line, row, "")
-            state.unreadable_row(None, line)
+            before = _cells(text[: row - 1])  # the cells before the quote still say which region
+            state.unreadable_row(before[layout.region] if isinstance(before, list) and len(before) > layout.region + 1 else None, line)
             continue
         row = [cell.strip() for cell in row]
         if len(row) != width:
@@ -684,8 +684,10 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
     for region in results.regions:
         found = audit.areas.get(region.name)
         if found is None:
-            audit.counts[REGION_MISSING.code] = audit.counts.get(REGION_MISSING.code, 0) + 1
-            audit.findings.append(_results_finding(results, REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}", region.path, region.name, {}))
+            empty = Area(region.name, unplaced=state.unplaced)
+            rule, message = (UNCONFIRMED, f"{region.name}: no station of this region could be read: {_left_out(audit, empty)}") if state.unplaced else (REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}")
+            audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
+            audit.findings.append(_results_finding(results, rule, message, region.path, region.name, {"area": region.name, "figure": "stations"} if state.unplaced else {}))
             continue
         audit.findings += _compare(audit, found, region.name, region.counts, region.votes, region.path)
     for name, line in state.unpublished.items():

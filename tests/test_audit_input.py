@@ -158,6 +158,17 @@ def test_an_unclosed_quote_is_named_where_it_opened(cli: Run, tmp_path: Path) ->
     finding = next(f for f in doc["findings"] if f["code"] == "KZ808")
     assert (finding["line"], finding["column"]) == (2, 5) and "quote" in finding["message"]
     assert ("KZ803", 3, 5) in station_findings(doc)
+    # the row's region is unknown: North's totals (and its station count) are unconfirmed, not wrong
+    codes = {f["code"] for f in doc["findings"]}
+    assert "KZ813" not in codes and "KZ814" in codes
+
+
+def test_an_unclosed_quote_after_the_region_keeps_the_region(cli: Run, tmp_path: Path) -> None:
+    body = HEADER + 'N-1,North,"1000,800,10,530,260\n' + SOUTH
+    code, doc = audit_doc(cli, write_csv(tmp_path, body))
+    unconfirmed = {f["subject"] for f in doc["findings"] if f["code"] == "KZ814"}
+    assert unconfirmed == {"North", "the nation"} and [f["code"] for f in doc["findings"] if f["code"] in ("KZ811", "KZ812", "KZ813")] == []
+    assert code == 1
 
 
 def test_a_line_break_in_quotes_keeps_later_lines_right(cli: Run, tmp_path: Path) -> None:
@@ -170,7 +181,9 @@ def test_a_line_break_in_quotes_keeps_later_lines_right(cli: Run, tmp_path: Path
 # 6. trimming
 
 
-def test_text_cells_are_trimmed_like_counts(cli: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [1, 65_536])
+def test_text_cells_are_trimmed_like_counts(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(audit_module, "CHUNK_ROWS", chunk)
     assert audit_doc(cli, write_csv(tmp_path, HEADER + "N-1 ,North ,1000, 800,10,530,260\n" + SOUTH))[0] == 0
     _, doc = audit_doc(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,530,260\n N-1 ,South,1000,700,10,470,220\n"))
     assert station_findings(doc) == [("KZ802", 3, 1)]
@@ -182,7 +195,7 @@ def test_text_cells_are_trimmed_like_counts(cli: Run, tmp_path: Path) -> None:
 @pytest.mark.parametrize("chunk", [1, 2, 3, 65_536])
 def test_blank_and_whitespace_lines_are_skipped_everywhere(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
     monkeypatch.setattr(audit_module, "CHUNK_ROWS", chunk)
-    body = HEADER + "   \nN-1,North,1000,800,10,530,260\n\n \t\n\nS-1,South,1000,700,10,470,221\n  \n"
+    body = HEADER + "   \nN-1,North,1000,800,10,530,260\n\n \t\n" + " " * 30 + "\nS-1,South,1000,700,10,470,221\n  \n"
     code, doc = audit_doc(cli, write_csv(tmp_path, body))
     assert station_findings(doc) == [("KZ803", 7, 5)]
 
