@@ -244,8 +244,8 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
                     consumed = position
     except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
         raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file past line {line - 1}: {_reason(error)}", file=display_name, position=Position(line, 1))]) from None
-    audit.rows = line - 2
     _finish(state, audit, collect)
+    audit.rows = audit.national.stations  # every row but blank lines
     return audit
 
 
@@ -285,6 +285,8 @@ def _header(text: str, name: str) -> list[str]:
     def refuse(rule: Rule, message: str, column: int = 1) -> KzvoteError:
         return KzvoteError([rule.finding(message, file=name, position=Position(1, column), path=("header",))])
 
+    if not text.strip():
+        raise refuse(BAD_ROW, "no header line: the file is empty or starts with a blank line")
     if len(text) >= LINE_LIMIT and not text.endswith("\n"):
         raise refuse(BAD_ROW, f"the header line is longer than {LINE_LIMIT:,} characters; is this a station CSV?")
     if "\x00" in text:

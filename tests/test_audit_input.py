@@ -296,3 +296,15 @@ def test_rollup_check_is_a_list(cli: Run, tmp_path: Path) -> None:
     rows = {row["area"]: row for row in doc["rollup"]}
     assert rows["All stations"]["check"] == ["Boris Chen", "ballots_cast"] and rows["South"]["check"] == ["ballots_cast"]
     assert (rows["North"]["check"], rows["North"]["status"], rows["South"]["status"]) == ([], "ok", "differs")
+
+
+def test_an_empty_file_says_so(cli: Run, tmp_path: Path) -> None:
+    result = run(cli, write_csv(tmp_path, ""))
+    assert result.exit_code == 2 and "no header line" in result.stderr
+
+
+def test_a_csv_region_name_is_shown_short_in_the_rollup(cli: Run, tmp_path: Path) -> None:
+    results = write_csv(tmp_path, GOOD + "X-1,\x1b]0;" + "y" * 300 + ",10,8,0,4,4\n", PARTIAL)
+    _, doc = audit_doc(cli, results)
+    assert all(len(row["area"]) < 60 and "\x1b" not in row["area"] for row in doc["rollup"])
+    assert doc["facts"]["stations"].startswith("3 rows read")

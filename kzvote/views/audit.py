@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kzvote import audit as audit_module
-from kzvote.audit import NATION, Audit
+from kzvote.audit import NATION, Audit, excerpt
 from kzvote.views import Column, Table, View, header
 
 ROLLUP_CODES = ("KZ811", "KZ812", "KZ813", "KZ814", "KZ815")
@@ -31,7 +31,7 @@ def rollup(audit: Audit) -> Table:
         sums = area.sums if area else {}
         rows.append(
             {
-                "area": name or "All stations",
+                "area": "All stations" if not name else name if name in published else excerpt(name),  # a CSV region is foreign text
                 "stations": area.stations if area else 0,
                 "published_stations": counts.polling_stations.count if counts and counts.polling_stations else None,
                 "unreadable": (area.unreadable or None) if area else None,
