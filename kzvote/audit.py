@@ -243,7 +243,8 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
                     on_progress(position - consumed)
                     consumed = position
     except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
-        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file past line {line - 1}: {_reason(error)}", file=display_name, position=Position(line, 1))]) from None
+        where = f" after line {line - 1}" if line > 1 else ""
+        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file{where}: {_reason(error)}", file=display_name, position=Position(line, 1))]) from None
     _finish(state, audit, collect)
     audit.rows = audit.national.stations  # every row but blank lines
     return audit
