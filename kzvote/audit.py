@@ -380,7 +380,7 @@ class _State:
         self.id_width, self.region_width = 24, 48
         self.region_names: list[str] = []
         self.known_regions = {r.name for r in results.regions}
-        self.sums: list[Any] = []  # per region code: int64 vector of the counted figures
+        self.sums: list[Any] = []  # per region code: the counted figures added up, Python ints (exact)
         self.stations: list[int] = []
         self.unreadable: list[int] = []
         self.first_unreadable: list[int | None] = []

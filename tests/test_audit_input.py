@@ -308,3 +308,14 @@ def test_a_csv_region_name_is_shown_short_in_the_rollup(cli: Run, tmp_path: Path
     _, doc = audit_doc(cli, results)
     assert all(len(row["area"]) < 60 and "\x1b" not in row["area"] for row in doc["rollup"])
     assert doc["facts"]["stations"].startswith("3 rows read")
+
+
+def test_planted_faults_are_found_in_a_gzip_file_across_chunks(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_audit import FAULTS, expected, found
+
+    args = [sys.executable, str(ROOT / "bench" / "make_stations.py"), "700", "--seed", "9", "--out", str(tmp_path), "--gzip"]
+    subprocess.run(args + [arg for fault in FAULTS for arg in ("--plant", fault)], check=True, capture_output=True)
+    assert (tmp_path / "stations.csv.gz").read_bytes()[:2] == b"\x1f\x8b"
+    monkeypatch.setattr(audit_module, "CHUNK_ROWS", 64)
+    _, doc = audit_doc(cli, tmp_path / "results.yaml")
+    assert found(doc) == expected(json.loads((tmp_path / "planted.json").read_text()))
