@@ -133,13 +133,13 @@ class Audit:
 
 
 
-def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath | None:
+def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath:
     """The station CSV to read. A path written in the results file must stay inside the results
     file's folder: a shared results file must not make kzvote read, say, /proc/self/environ."""
     if override is not None:
         return FilePath(override)
     if results.stations is None:
-        return None
+        raise KzvoteError([INPUT_RULES["KZ007"].finding("no stations file; pass --stations CSV or add 'stations: FILE' to the results file", file=results.file, path=("stations",))])
     folder = FilePath(results_path).absolute().parent
     path = folder / results.stations
     try:

@@ -267,9 +267,6 @@ def audit(
         csv_path = stations_path(results, path, stations)
     except KzvoteError as error:
         _report_unreadable(error, path)
-    if csv_path is None:
-        _stderr(f"kzvote: {path}: no stations file; pass --stations CSV or add 'stations: FILE' to the results file (exit 2)")
-        raise typer.Exit(EXIT_BAD_INPUT)
     try:
         with _progress(csv_path) as advance:
             result = audit_stations(results, csv_path, str(csv_path), advance)
