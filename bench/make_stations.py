@@ -1,8 +1,8 @@
 """Write a deterministic, realistic polling-station CSV and the matching kzvote results file.
 
-    python bench/make_stations.py N --seed S [--out DIR] [--plant KIND ...]
+    python bench/make_stations.py N --seed S [--out DIR] [--plant KIND ...] [--gzip]
 
-Writes DIR/stations.csv (one protocol per station) and DIR/results.yaml (`stations: stations.csv`),
+Writes DIR/stations.csv (one protocol per station; DIR/stations.csv.gz with --gzip) and DIR/results.yaml (`stations: stations.csv`),
 whose regional and national totals are the exact roll-up of the stations, and DIR/planted.json
 listing every planted fault. Regions differ in size, turnout and candidate support; station sizes
 vary; the optional protocol columns (ballots_received, ballots_cancelled, ballots_in_boxes) balance.
@@ -17,6 +17,7 @@ Faults (--plant, repeatable):
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import sys
@@ -54,6 +55,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("."))
     parser.add_argument("--plant", action="append", choices=FAULTS, default=[])
+    parser.add_argument("--gzip", action="store_true", help="write stations.csv.gz, as real data often ships")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -66,7 +68,9 @@ def main() -> int:
     plant_rows = {fault: rng.randrange(2, args.n) for fault in args.plant if fault != "region-digit"}
     planted: list[dict[str, object]] = []
     first_ids: list[str] = []
-    with open(args.out / "stations.csv", "w", encoding="utf-8", newline="") as out:
+    csv_name = "stations.csv.gz" if args.gzip else "stations.csv"
+    opener = gzip.open if args.gzip else open
+    with opener(args.out / csv_name, "wt", encoding="utf-8", newline="") as out:
         out.write(",".join(COLUMNS) + "\n")
         for index in range(args.n):
             row_number = index + 2  # the header is line 1
@@ -109,7 +113,7 @@ def main() -> int:
         planted.append({"fault": "region-digit", "region": region, "figure": "ballots_cast", "true": true, "written": wrong, "code": "KZ811"})
     write_results(args.out / "results.yaml", regions, totals, national, args)
     (args.out / "planted.json").write_text(json.dumps(planted, indent=2) + "\n")
-    print(f"wrote {args.n} stations to {args.out / 'stations.csv'}; planted: {[p['fault'] for p in planted] or 'nothing'}", file=sys.stderr)
+    print(f"wrote {args.n} stations to {args.out / csv_name}; planted: {[p['fault'] for p in planted] or 'nothing'}", file=sys.stderr)
     return 0
 
 
@@ -148,7 +152,7 @@ def write_results(path: Path, regions: list[str], totals: dict, national: dict, 
             "    votes:",
         ]
         lines += [f"      {name}: {t[name]}" for name in COLUMNS[8:]]
-    lines.append("stations: stations.csv")
+    lines.append(f"stations: {'stations.csv.gz' if args.gzip else 'stations.csv'}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

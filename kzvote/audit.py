@@ -14,6 +14,7 @@ KZ811 rollup-mismatch             (error) the stations of a region (or all) add 
 KZ812 rollup-station-count        (error) the number of stations differs from polling_stations
 KZ813 rollup-region-missing       (error) a region of the results file has no stations in the CSV
 KZ814 rollup-unconfirmed          (note) a total that unreadable stations keep from being confirmed
+KZ815 rollup-region-unpublished   (note) stations of a region that a partial regions: list leaves out
 
 Reading streams in chunks of rows; numpy parses each chunk's counts in C (`numpy.loadtxt`), and every
 relation is one vectorised expression over the chunk. A chunk that numpy cannot parse is read again,
@@ -23,8 +24,13 @@ row by row, to say exactly which cell is wrong. Memory holds one chunk and the s
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import itertools
+import os
 import re
+import stat
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -41,6 +47,11 @@ if TYPE_CHECKING:
 
 CHUNK_ROWS = 65_536
 KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
+LINE_LIMIT = 65_536  # characters in a header or a row: real rows are a few hundred
+# The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
+MAX_COUNT = 99_999_999_999
+EXCERPT_WIDTH = 40  # characters of foreign text a message quotes
+GZIP_MAGIC = b"\x1f\x8b"
 COUNT_COLUMNS = ("registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots")
 REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
 ROLLUP_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
@@ -60,7 +71,8 @@ ROLLUP_MISMATCH = Rule("KZ811", "rollup-mismatch", Severity.ERROR, "stations add
 STATION_COUNT = Rule("KZ812", "rollup-station-count", Severity.ERROR, "the number of stations differs from polling_stations")
 REGION_MISSING = Rule("KZ813", "rollup-region-missing", Severity.ERROR, "a region of the results file has no stations")
 UNCONFIRMED = Rule("KZ814", "rollup-unconfirmed", Severity.NOTE, "a total that unreadable stations keep from being confirmed")
-RULES = (BAD_CELL, DUPLICATE_ID, UNBALANCED, CAST_OVER_REGISTERED, RECEIVED_UNBALANCED, INVALID_SHARE_HIGH, UNKNOWN_REGION, BAD_ROW, SWAPPED, ROLLUP_MISMATCH, STATION_COUNT, REGION_MISSING, UNCONFIRMED)
+UNPUBLISHED = Rule("KZ815", "rollup-region-unpublished", Severity.NOTE, "stations of a region a partial regions list does not publish")
+RULES = (BAD_CELL, DUPLICATE_ID, UNBALANCED, CAST_OVER_REGISTERED, RECEIVED_UNBALANCED, INVALID_SHARE_HIGH, UNKNOWN_REGION, BAD_ROW, SWAPPED, ROLLUP_MISMATCH, STATION_COUNT, REGION_MISSING, UNCONFIRMED, UNPUBLISHED)
 INVALID_SHARE_LIMIT = 10  # percent
 NATION = "the nation"  # the subject of a national roll-up finding
 
@@ -94,6 +106,7 @@ class Area:
     unreadable: int = 0  # stations left out of the sums: their counts could not be read
     first_unreadable_line: int | None = None
     sums: dict[str, int] = field(default_factory=dict)
+    unplaced: int = 0  # unreadable rows of no known region: they may belong to this area
 
 
 @dataclass
@@ -106,6 +119,9 @@ class Audit:
     areas: dict[str, Area] = field(default_factory=dict)  # by region name; "" is the nation
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # every finding by code, kept or not
+    unplaced: int = 0  # unreadable rows whose region could not be read: no regional total is sure
+    first_unplaced_line: int | None = None
+    truncated: dict[str, int] = field(default_factory=dict)  # findings counted but not kept, by code
 
     @property
     def national(self) -> Area:
@@ -116,12 +132,37 @@ class Audit:
         return sum(self.counts.values()) - len(self.findings)
 
 
-def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath | None:
+
+def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath:
+    """The station CSV to read. A path written in the results file must stay inside the results
+    file's folder: a shared results file must not make kzvote read, say, /proc/self/environ."""
     if override is not None:
         return FilePath(override)
     if results.stations is None:
-        return None
-    return FilePath(results_path).parent / results.stations
+        raise KzvoteError([INPUT_RULES["KZ007"].finding("no stations file; pass --stations CSV or add 'stations: FILE' to the results file", file=results.file, path=("stations",))])
+    folder = FilePath(results_path).absolute().parent
+    path = folder / results.stations
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
+        raise KzvoteError([_stations_key_finding(results, f"cannot read stations file {excerpt(results.stations)}: {_reason(error)}")]) from None
+    if not inside:
+        raise KzvoteError([_stations_key_finding(results, f"{excerpt(results.stations)} is outside the results file's folder; to read it, name it on the command line: --stations {excerpt(results.stations)}")])
+    return path
+
+
+def _stations_key_finding(results: Results, message: str) -> Finding:
+    return INPUT_RULES["KZ001"].finding(message, file=results.file, position=results.where(("stations",)), path=("stations",))
+
+
+def _reason(error: BaseException) -> str:
+    return excerpt(str(error.strerror if isinstance(error, OSError) and error.strerror else error), 80)
+
+
+def excerpt(text: str, width: int = EXCERPT_WIDTH) -> str:
+    """Foreign text fit to quote in a message: cut short, control characters escaped as repr does."""
+    cut = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[:width])
+    return cut + ("…" if len(text) > width else "")
 
 
 def read_layout(header: list[str], results: Results, file: str) -> Layout:
@@ -140,14 +181,14 @@ def read_layout(header: list[str], results: Results, file: str) -> Layout:
         else:
             resolved = resolve_name(text, results.spellings)
             if resolved is None:
-                problem(f"unknown column '{text}'{did_you_mean(text, known)}", index)
+                problem(f"unknown column '{excerpt(text)}'{did_you_mean(text, known) if len(text) <= EXCERPT_WIDTH else ''}", index)
                 continue
             if resolved == AGAINST_ALL and results.against_all is None:
                 problem("column 'against_all', but the results file has no against_all", index)
                 continue
             role = resolved
         if role in roles:
-            problem(f"column '{text}' again (first as column {roles[role] + 1})", index)
+            problem(f"column '{excerpt(text)}' again (first as column {roles[role] + 1})", index)
             continue
         roles[role] = index
     wanted = list(REQUIRED) + [c.name for c in results.candidates] + ([AGAINST_ALL] if results.against_all else [])
@@ -170,6 +211,7 @@ class _Collector:
         counts = self.audit.counts
         counts[rule.code] = counts.get(rule.code, 0) + 1
         if counts[rule.code] > KEEP_PER_CODE:
+            self.audit.truncated[rule.code] = self.audit.truncated.get(rule.code, 0) + 1
             return
         position = Position(line, column) if line is not None and column is not None else None
         path: tuple[str, ...] = (column_name,) if column_name else ()
@@ -177,44 +219,151 @@ class _Collector:
 
 
 def audit_stations(results: Results, path: FilePath, display_name: str, on_progress: Callable[[int], None] | None = None) -> Audit:
+    """Audit the station CSV at path (plain or gzip). on_progress gets the bytes of the file read
+    since its last call, compressed bytes for gzip, so a bar can run against the file's size."""
     import numpy as np  # only the audit needs it; see README, Performance
 
     audit = Audit(results, display_name)
     collect = _Collector(audit)
+    raw, stream = _open_stations(path, display_name)
+    line = 1
     try:
-        # latin1 maps each byte to one character, so numpy can keep the raw UTF-8 of ids and
-        # regions as bytes (its fast path); every chunk is still checked to be UTF-8.
-        stream = open(path, encoding="latin1")  # read-only, like every data file
-    except OSError as error:
-        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file: {error.strerror or error}", file=display_name)]) from None
-    with stream:
-        header_line = _utf8(stream.readline(), display_name, 1).removeprefix("\ufeff")
-        header = next(csv.reader([header_line]), [])
-        layout = read_layout(header, results, display_name)
-        state = _State(layout, results, np)
-        line = 2
-        while True:
-            lines = list(itertools.islice(stream, CHUNK_ROWS))
-            if not lines:
-                break
-            _chunk(lines, line, state, audit, collect, np)
-            line += len(lines)
-            if on_progress:
-                on_progress(sum(map(len, lines)))
-    audit.rows = line - 2
+        with raw, stream:
+            layout = read_layout(_header(stream.readline(LINE_LIMIT), display_name), results, display_name)
+            state = _State(layout, results, np)
+            read = functools.partial(stream.readline, LINE_LIMIT)
+            line, consumed = 2, 0
+            while True:
+                lines = list(itertools.islice(iter(read, ""), CHUNK_ROWS))
+                if not lines:
+                    break
+                line = _chunk(lines, line, read, state, audit, collect, np)
+                if on_progress:
+                    position = raw.tell()
+                    on_progress(position - consumed)
+                    consumed = position
+    except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
+        where = f" after line {line - 1}" if line > 1 else ""
+        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file{where}: {_reason(error)}", file=display_name, position=Position(line, 1))]) from None
     _finish(state, audit, collect)
+    audit.rows = audit.national.stations  # every row but blank lines
     return audit
 
 
-def _utf8(text: str, name: str, first_line: int) -> str:
-    """Text read as latin1, decoded as the UTF-8 it must be; a located KZ002 if it is not."""
+def _open_stations(path: FilePath, display_name: str) -> tuple[io.BufferedReader, io.TextIOWrapper]:
+    """The station file, decompressed when it starts with gzip's magic bytes, as latin1 text: latin1
+    maps each byte to one character, so numpy can keep the raw UTF-8 of ids and regions as bytes (its
+    fast path); every chunk is still checked to be UTF-8. Only a regular file: a device or a FIFO
+    would never end, or never begin (O_NONBLOCK: opening a FIFO without writer does not wait)."""
+
+    def unreadable(reason: str) -> KzvoteError:
+        return KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file: {reason}", file=display_name)])
+
     try:
-        return text.encode("latin1").decode("utf-8")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise unreadable(_reason(error)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise unreadable("not a regular file (a device, FIFO or folder); give a CSV file")
+        raw = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    try:
+        binary: Any = raw
+        if raw.peek(2)[:2] == GZIP_MAGIC:
+            import gzip
+
+            binary = gzip.GzipFile(fileobj=raw, mode="rb")
+        return raw, io.TextIOWrapper(binary, encoding="latin1")
+    except OSError as error:
+        raw.close()
+        raise unreadable(_reason(error)) from None
+
+
+def _header(text: str, name: str) -> list[str]:
+    def refuse(rule: Rule, message: str, column: int = 1) -> KzvoteError:
+        return KzvoteError([rule.finding(message, file=name, position=Position(1, column), path=("header",))])
+
+    if not text.strip():
+        raise refuse(BAD_ROW, "no header line: the file is empty or starts with a blank line")
+    if len(text) >= LINE_LIMIT and not text.endswith("\n"):
+        raise refuse(BAD_ROW, f"the header line is longer than {LINE_LIMIT:,} characters; is this a station CSV?")
+    if "\x00" in text:
+        raise refuse(INPUT_RULES["KZ002"], "binary data (a NUL byte), not CSV text", text.index("\x00") + 1)
+    _check_utf8(text, [text], [1], name)
+    cells = _cells(text.encode("latin1").decode("utf-8").removeprefix("\ufeff"))
+    if isinstance(cells, int):
+        raise refuse(BAD_ROW, "a quote opens here and is not closed on the header line", cells)
+    if len(cells) == 1:
+        for mark, kind in ((";", "semicolon"), ("\t", "tab")):
+            if mark in cells[0]:
+                raise refuse(BAD_ROW, f"looks {kind}-separated; kzvote reads comma-separated CSV — re-export with commas")
+    return cells
+
+
+def _cells(line: str) -> list[str] | int:
+    """The cells of one physical line, or the column where a quote opens that the line does not
+    close: one station is one line, so a quoted line break would shift every later line number."""
+    if '"' not in line:
+        return line.rstrip("\r\n").split(",")
+    opened = _unclosed_quote(line)
+    if opened is not None:
+        return opened
+    return next(csv.reader([line]), [])
+
+
+def _unclosed_quote(line: str) -> int | None:
+    quoted, field_start, opened_at = False, True, 0
+    for index, char in enumerate(line):
+        if quoted:
+            quoted = char != '"'  # a doubled "" closes and reopens: the same in the end
+        elif char == '"' and field_start:
+            quoted, opened_at = True, index + 1
+        field_start = not quoted and char == ","
+    return opened_at if quoted else None
+
+
+def _needs_sifting(lines: list[str], width: int) -> bool:
+    """Whether some line may be blank or too long. numpy would skip an empty line unseen (and with
+    it the line numbers); a longer blank line has no comma, so numpy refuses the chunk and the
+    slow path skips it."""
+    return min(map(len, lines)) < width - 1 or max(map(len, lines)) >= LINE_LIMIT
+
+
+def _sift(lines: list[str], first: int, read: Callable[[], str], state: _State, collect: _Collector) -> tuple[list[str], list[int], int]:
+    """The rows among the lines, each with its number, and the next line's number. Blank lines are
+    dropped wherever a chunk splits them; a line over LINE_LIMIT is a row error, the rest of it skipped."""
+    kept_lines: list[str] = []
+    kept_numbers: list[int] = []
+    number, pieces = first, iter(lines)
+    for piece in pieces:
+        if len(piece) >= LINE_LIMIT and not piece.endswith("\n"):
+            rest = next((p for p in pieces if p.endswith("\n")), None)
+            while rest is None:  # the line goes on past this chunk
+                more = read()
+                rest = more if more.endswith("\n") or not more else None
+            collect.add(BAD_ROW, f"a line longer than {LINE_LIMIT:,} characters; no station row is that long", number, 1, "")
+            state.unreadable_row(None, number)
+        elif piece.strip():
+            kept_lines.append(piece)
+            kept_numbers.append(number)
+        number += 1
+    return kept_lines, kept_numbers, number
+
+
+def _check_utf8(text: str, lines: list[str], numbers: list[int], name: str) -> None:
+    """Lines read as latin1 must be the UTF-8 they claim; a located KZ002 if they are not."""
+    try:
+        text.encode("latin1").decode("utf-8")
     except UnicodeDecodeError as error:
-        raw = text.encode("latin1")
-        line = first_line + raw[: error.start].count(b"\n")
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise KzvoteError([INPUT_RULES["KZ002"].finding(f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8", file=name, position=Position(line, column))]) from None
+        at, index = error.start, 0
+        while at >= len(lines[index]):
+            at -= len(lines[index])
+            index += 1
+        byte = text[error.start].encode("latin1")[0]
+        raise KzvoteError([INPUT_RULES["KZ002"].finding(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", file=name, position=Position(numbers[index], at + 1))]) from None
 
 
 class _State:
@@ -231,35 +380,57 @@ class _State:
         self.id_width, self.region_width = 24, 48
         self.region_names: list[str] = []
         self.known_regions = {r.name for r in results.regions}
-        self.sums: list[Any] = []  # per region code: int64 vector of the counted figures
+        self.sums: list[Any] = []  # per region code: the counted figures added up, Python ints (exact)
         self.stations: list[int] = []
         self.unreadable: list[int] = []
         self.first_unreadable: list[int | None] = []
         self.width = len(layout.counted)
         self.np = np
+        self.bad_rows = 0  # rows not read at all: errors, not in error_rows
+        self.unplaced = 0  # ... and of those, the ones whose region is unknown
+        self.first_unplaced: int | None = None
+        self.unpublished: dict[str, int] = {}  # a region that a partial regions: list lacks -> first line
+        self.regions_complete = _regions_complete(results)
+
+    def unreadable_row(self, region: str | None, line: int) -> None:
+        """A row that could not be read at all: a station with an error, counted but not summed,
+        in its region when the region cell is one the results file has, else in no region."""
+        self.bad_rows += 1
+        if region is not None and region.strip() in self.known_regions:
+            code = self.code(region.strip())
+            self.stations[code] += 1
+            self.unreadable[code] += 1
+            if self.first_unreadable[code] is None:
+                self.first_unreadable[code] = line
+            return
+        self.unplaced += 1
+        if self.first_unplaced is None:
+            self.first_unplaced = line
 
     def code(self, region: str) -> int:
         code = self.region_codes.get(region)
         if code is None:
             code = self.region_codes[region] = len(self.region_names)
             self.region_names.append(region)
-            self.sums.append(self.np.zeros(self.width, dtype=self.np.int64))
+            self.sums.append(self.np.zeros(self.width, dtype=object))
             self.stations.append(0)
             self.unreadable.append(0)
             self.first_unreadable.append(None)
         return code
 
 
-def _chunk(lines: list[str], first_line: int, state: _State, audit: Audit, collect: _Collector, np: Any) -> None:
+def _chunk(lines: list[str], first_line: int, read: Callable[[], str], state: _State, audit: Audit, collect: _Collector, np: Any) -> int:
+    """Check one chunk of lines; returns the number of the line after it."""
     layout = state.layout
     text = "".join(lines)
-    _utf8(text, audit.stations_file, first_line)
     numbers = list(range(first_line, first_line + len(lines)))
-    if lines.count("\n"):  # blank lines are skipped, but every other row keeps its line number
-        numbers = [n for n, line in zip(numbers, lines) if line.strip()]
-        lines = [line for line in lines if line.strip()]
+    next_line = first_line + len(lines)
+    if _needs_sifting(lines, len(layout.header)):
+        lines, numbers, next_line = _sift(lines, first_line, read, state, collect)
         if not lines:
-            return
+            return next_line
+        text = "".join(lines)
+    _check_utf8(text, lines, numbers, audit.stations_file)
     # numpy cannot tell a row with extra cells, nor commas inside quotes: both go the slow way.
     fast = '"' not in text and text.count(",") == len(lines) * (len(layout.header) - 1)
     parsed = _fast_chunk(lines, state, np) if fast else None
@@ -270,6 +441,24 @@ def _chunk(lines: list[str], first_line: int, state: _State, audit: Audit, colle
         line_numbers = np.array(numbers, dtype=np.int64)
     counts, ids, regions, _, readable = parsed
     _rows(counts, ids, regions, line_numbers, readable, state, audit, collect, np)
+    return next_line
+
+
+def _misspelt(name: str, regions: set[str]) -> bool:
+    """Close enough to a listed region to be a typo rather than a region the list leaves out."""
+    import difflib
+
+    return bool(difflib.get_close_matches(name.casefold(), [r.casefold() for r in regions], n=1, cutoff=0.85))
+
+
+def _regions_complete(results: Results) -> bool:
+    """Whether the regions: list evidently covers the nation: a region figure adds up to the national one."""
+    for name in ("polling_stations", "registered", "ballots_cast"):
+        national = getattr(results.turnout, name)
+        figures = [getattr(region.counts, name) for region in results.regions]
+        if results.regions and national is not None and None not in figures and sum(f.count for f in figures) == national.count:
+            return True
+    return False
 
 
 def _fast_chunk(lines: list[str], state: _State, np: Any) -> tuple[Any, Any, Any, None, Any] | None:
@@ -292,28 +481,39 @@ def _fast_chunk(lines: list[str], state: _State, np: Any) -> tuple[Any, Any, Any
         state.id_width = longest if id_full else state.id_width
         state.region_width = longest if region_full else state.region_width
     counts = np.stack([table[f"n{i}"] for i in range(len(layout.columns))], axis=1)
-    return counts, table["station"], table["region"], None, np.ones(len(lines), dtype=bool)
+    ids = np.char.strip(table["station"])  # text cells are trimmed like counts (regions: by name)
+    return counts, ids, table["region"], None, np.ones(len(lines), dtype=bool)
 
 
 def _slow_chunk(lines: list[str], numbers: list[int], state: _State, collect: _Collector, np: Any) -> tuple[Any, Any, Any, Any, Any]:
-    """Row by row with the csv module, to name every cell that is not a plain count."""
+    """Row by row, to name every cell that is not a plain count and every row that does not fit."""
     layout = state.layout
     width = len(layout.header)
     counts, ids, regions, readable, line_numbers = [], [], [], [], []
-    decoded = (line.encode("latin1").decode("utf-8") for line in lines)
-    for line, row in zip(numbers, csv.reader(decoded)):
+    for line, text in zip(numbers, (line.encode("latin1").decode("utf-8") for line in lines)):
+        if not text.strip():
+            continue
+        row = _cells(text)
+        if isinstance(row, int):
+            collect.add(BAD_ROW, "a quote opens here and is not closed on this line; one station is one line, so a cell cannot hold a line break", line, row, "")
+            before = _cells(text[: row - 1])  # the cells before the quote still say which region
+            state.unreadable_row(before[layout.region] if isinstance(before, list) and len(before) > layout.region + 1 else None, line)
+            continue
+        row = [cell.strip() for cell in row]
         if len(row) != width:
-            collect.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, row[layout.station] if len(row) > layout.station else "")
+            station = row[layout.station] if len(row) > layout.station else ""
+            collect.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, excerpt(station))
+            state.unreadable_row(row[layout.region] if len(row) > layout.region else None, line)
             continue
         values, ok = [], True
         for name, column in zip(layout.counted, layout.columns):
             cell = row[column]
-            if DIGITS.fullmatch(cell):
+            if DIGITS.fullmatch(cell) and int(cell) <= MAX_COUNT:
                 values.append(int(cell))
                 continue
             ok = False
             values.append(0)
-            collect.add(BAD_CELL, _cell_complaint(name, cell), line, column + 1, row[layout.station], name)
+            collect.add(BAD_CELL, _cell_complaint(name, cell), line, column + 1, excerpt(row[layout.station]), name)
         counts.append(values)
         ids.append(row[layout.station].encode("utf-8"))
         regions.append(row[layout.region].encode("utf-8"))
@@ -328,10 +528,16 @@ def _cell_complaint(name: str, cell: str) -> str:
     if not text:
         return f"{name} is empty"
     if re.fullmatch(r"-[0-9]+", text):
-        return f"{name} is negative ({text})"
+        return f"{name} is negative ({excerpt(text)})"
+    if DIGITS.fullmatch(text):
+        return _too_large(name, text)
     if GROUPED_COUNT.fullmatch(text):
-        return f"{name} '{cell}' is not a plain number; write {re.sub(r'[^0-9]', '', text)}"
-    return f"{name} '{cell}' is not a whole number"
+        return f"{name} '{excerpt(cell)}' is not a plain number; write {excerpt(re.sub(r'[^0-9]', '', text))}"
+    return f"{name} '{excerpt(cell)}' is not a whole number"
+
+
+def _too_large(name: str, text: str) -> str:
+    return f"{name} {excerpt(text)} is too large: no polling station counts more than {MAX_COUNT:,}"
 
 
 def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state: _State, audit: Audit, collect: _Collector, np: Any) -> None:
@@ -339,13 +545,15 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     layout = state.layout
     col = layout.at
     need = layout.index
-    # Negative counts parse as numbers: they make a row unreadable like any other bad cell.
-    negative = counts < 0
-    if negative.any():
-        for r, c in zip(*np.nonzero(negative)):
-            name = layout.counted[c]
-            collect.add(BAD_CELL, f"{name} is negative ({counts[r, c]})", int(lines[r]), layout.columns[c] + 1, _text(ids[r]), name)
-        readable = readable & ~negative.any(axis=1)
+    # Negative and enormous counts parse as numbers: they make a row unreadable like any other bad
+    # cell. Seen unsigned, a negative count is enormous too: one comparison finds both.
+    bad = counts.view(np.uint64) > MAX_COUNT
+    if bad.any():
+        for r, c in zip(*np.nonzero(bad)):
+            name, value = layout.counted[c], int(counts[r, c])
+            message = f"{name} is negative ({value})" if value < 0 else _too_large(name, str(value))
+            collect.add(BAD_CELL, message, int(lines[r]), layout.columns[c] + 1, _text(ids[r]), name)
+        readable = readable & ~bad.any(axis=1)
     errors = np.zeros(len(ids), dtype=bool)
     warnings = np.zeros(len(ids), dtype=bool)
     errors |= ~readable
@@ -355,11 +563,14 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
 
     keys = regions.tolist()
     for key in set(keys) - state.region_bytes.keys():
-        name = key.decode("utf-8")
+        name = key.decode("utf-8").strip()
         state.region_bytes[key] = state.code(name)
-        if state.known_regions and name not in state.known_regions:
+        if state.known_regions and name not in state.known_regions and name not in state.unpublished:
             row = keys.index(key)
-            collect.add(UNKNOWN_REGION, f"region '{name}' is not a region of the results file{did_you_mean(name, state.known_regions)}", int(lines[row]), layout.region + 1, _text(ids[row]), "region")
+            if state.regions_complete or _misspelt(name, state.known_regions):
+                collect.add(UNKNOWN_REGION, f"region '{excerpt(name)}' is not a region of the results file{did_you_mean(name, state.known_regions)}", int(lines[row]), layout.region + 1, _text(ids[row]), "region")
+            else:  # README allows a partial regions: list; this one is simply not published
+                state.unpublished[name] = int(lines[row])
     codes = np.fromiter(map(state.region_bytes.__getitem__, keys), dtype=np.int64, count=len(keys))
 
     registered, cast, invalid = (counts[:, need(n)] for n in ("registered", "ballots_cast", "invalid_ballots"))
@@ -409,18 +620,18 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     regions_seen = len(state.region_names)
     stations = np.bincount(codes, minlength=regions_seen)
     unreadable = np.bincount(codes[~readable], minlength=regions_seen)
-    # Each chunk's sums stay far below 2**53, so float64 bincount is exact here.
+    # Each chunk's sums stay below CHUNK_ROWS * MAX_COUNT < 2**53, so float64 bincount is exact here.
     sums = np.stack([np.bincount(codes[readable], weights=counts[readable, j], minlength=regions_seen) for j in range(counts.shape[1])], axis=1) if counts.shape[0] else np.zeros((regions_seen, counts.shape[1]))
     for code in np.nonzero(stations)[0]:
         state.stations[code] += int(stations[code])
         state.unreadable[code] += int(unreadable[code])
         if unreadable[code] and state.first_unreadable[code] is None:
             state.first_unreadable[code] = int(lines[np.nonzero((codes == code) & ~readable)[0][0]])
-        state.sums[code] += np.rint(sums[code]).astype(np.int64)
+        state.sums[code] += np.rint(sums[code]).astype(np.int64).astype(object)  # Python ints: exact, however many chunks
 
 
 def _text(cell: bytes) -> str:
-    return cell.decode("utf-8", "replace")
+    return excerpt(cell.decode("utf-8", "replace"))
 
 
 def _share(part: Any, whole: Any) -> Any:
@@ -449,7 +660,7 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
     np = state.np
     errors = (np.concatenate(state.error_rows) if state.error_rows else np.zeros(0, dtype=bool)) | _duplicates(state, collect)
     warnings = np.concatenate(state.warning_rows) if state.warning_rows else np.zeros(0, dtype=bool)
-    audit.stations_with_errors = int(errors.sum())
+    audit.stations_with_errors = int(errors.sum()) + state.bad_rows
     audit.stations_with_warnings = int((warnings & ~errors).sum())
     # duplicates are found after the reading; keep the station findings in reading order
     audit.findings.sort(key=Finding.sort_key)
@@ -457,7 +668,7 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
     national = Area("", sums=dict.fromkeys(layout.counted, 0))
     for code, name in enumerate(state.region_names):
         sums = dict(zip(layout.counted, (int(v) for v in state.sums[code])))
-        area = Area(name, state.stations[code], state.unreadable[code], state.first_unreadable[code], sums)
+        area = Area(name, state.stations[code], state.unreadable[code], state.first_unreadable[code], sums, state.unplaced)
         audit.areas[name] = area
         national.stations += area.stations
         national.unreadable += area.unreadable
@@ -465,16 +676,28 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
             national.first_unreadable_line = area.first_unreadable_line
         for key, value in sums.items():
             national.sums[key] += value
+    audit.unplaced, audit.first_unplaced_line = state.unplaced, state.first_unplaced
+    national.stations += state.unplaced
+    national.unreadable += state.unplaced
+    lines = [line for line in (national.first_unreadable_line, state.first_unplaced) if line is not None]
+    national.first_unreadable_line = min(lines) if lines else None
     audit.areas[""] = national
     results = audit.results
     audit.findings += _compare(audit, national, NATION, results.turnout, {c.name: c.votes for c in results.choices}, ("turnout",))
     for region in results.regions:
         found = audit.areas.get(region.name)
         if found is None:
-            audit.counts[REGION_MISSING.code] = audit.counts.get(REGION_MISSING.code, 0) + 1
-            audit.findings.append(_results_finding(results, REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}", region.path, region.name, {}))
+            empty = Area(region.name, unplaced=state.unplaced)
+            rule, message = (UNCONFIRMED, f"{region.name}: no station of this region could be read: {_left_out(audit, empty)}") if state.unplaced else (REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}")
+            audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
+            audit.findings.append(_results_finding(results, rule, message, region.path, region.name, {"area": region.name, "figure": "stations"} if state.unplaced else {}))
             continue
         audit.findings += _compare(audit, found, region.name, region.counts, region.votes, region.path)
+    for name, line in state.unpublished.items():
+        stations = audit.areas[name].stations
+        audit.counts[UNPUBLISHED.code] = audit.counts.get(UNPUBLISHED.code, 0) + 1
+        message = f"{excerpt(name)}: {fmt.count(stations)} station{'s' if stations != 1 else ''} of a region the results file's regions: list does not publish; added to the national roll-up only"
+        audit.findings.append(UNPUBLISHED.finding(message, file=audit.stations_file, position=Position(line, state.layout.region + 1), path=("region",), subject=name, figures={"area": name, "stations": stations}))
 
 
 def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str, Figure], path: tuple) -> Iterator[Finding]:
@@ -490,17 +713,33 @@ def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str,
         if added == figure.count:
             continue
         label = name.replace("_", " ") if name in ROLLUP_FIGURES else f"votes for {name}"
-        figures = {"area": where, "figure": name, "stations_sum": added, "published": figure.count, "difference": figure.count - added, "unreadable_stations": area.unreadable}
-        if area.unreadable:
-            rule, message = UNCONFIRMED, f"{where}: {label} cannot be confirmed: {area.unreadable} unreadable station(s) (first at {audit.stations_file}:{area.first_unreadable_line}) left out; the others add up to {fmt.count(added)}, published {fmt.count(figure.count)}"
+        figures = {"area": where, "figure": name, "stations_sum": added, "published": figure.count, "difference": figure.count - added, "unreadable_stations": area.unreadable + area.unplaced}
+        if area.unreadable or area.unplaced:
+            rule, message = UNCONFIRMED, f"{where}: {label} cannot be confirmed: {_left_out(audit, area)}; the others add up to {fmt.count(added)}, published {fmt.count(figure.count)}"
         else:
             rule, message = ROLLUP_MISMATCH, f"{where}: {label}: the stations add up to {fmt.count(added)}, but {fmt.count(figure.count)} is published ({figure.count - added:+,})"
         audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
         yield _results_finding(results, rule, message, figure_path, where, figures)
     stations_figure = counts.polling_stations
     if stations_figure is not None and stations_figure.count != area.stations:
-        audit.counts[STATION_COUNT.code] = audit.counts.get(STATION_COUNT.code, 0) + 1
-        yield _results_finding(results, STATION_COUNT, f"{where}: {fmt.count(area.stations)} stations in {audit.stations_file}, but polling_stations is {fmt.count(stations_figure.count)}", path + ("polling_stations",), where, {"stations": area.stations, "published": stations_figure.count})
+        figures = {"area": where, "figure": "polling_stations", "stations": area.stations, "published": stations_figure.count}
+        if area.unplaced:
+            rule, message = UNCONFIRMED, f"{where}: the number of stations cannot be confirmed: {_left_out(audit, area)}; {fmt.count(area.stations)} others are in this region, polling_stations is {fmt.count(stations_figure.count)}"
+        else:
+            rule, message = STATION_COUNT, f"{where}: {fmt.count(area.stations)} stations in {audit.stations_file}, but polling_stations is {fmt.count(stations_figure.count)}"
+            del figures["area"], figures["figure"]
+        audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
+        yield _results_finding(results, rule, message, path + ("polling_stations",), where, figures)
+
+
+def _left_out(audit: Audit, area: Area) -> str:
+    """Why a total cannot be confirmed: the unreadable rows of the area, and rows of no known region."""
+    parts = []
+    if area.unreadable:
+        parts.append(f"{area.unreadable} unreadable station(s) (first at {audit.stations_file}:{area.first_unreadable_line}) left out")
+    if area.unplaced:
+        parts.append(f"{audit.unplaced} unreadable row(s) of unknown region (first at {audit.stations_file}:{audit.first_unplaced_line}) may belong here")
+    return "; ".join(parts)
 
 
 def _results_finding(results: Results, rule: Rule, message: str, path: tuple, subject: str, figures: dict[str, Any]) -> Finding:

@@ -251,7 +251,7 @@ def diff(
 def audit(
     file: FileArg = None,
     stations: Annotated[Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False)] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Station findings shown in table and markdown output (json and csv have all).")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Station findings shown in table and markdown output (json and csv keep the first 10,000 of each code, and count the rest).")] = 20,
     format: FormatOpt = None,
     no_color: NoColorOpt = False,
     strict: StrictOpt = None,
@@ -265,10 +265,10 @@ def audit(
     path = resolve_file(file)
     config = _config_or_exit(path)
     results = _load_or_exit(path)
-    csv_path = stations_path(results, path, stations)
-    if csv_path is None:
-        _stderr(f"kzvote: {path}: no stations file; pass --stations CSV or add 'stations: FILE' to the results file (exit 2)")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        csv_path = stations_path(results, path, stations)
+    except KzvoteError as error:
+        _report_unreadable(error, path)
     try:
         with _progress(csv_path) as advance:
             result = audit_stations(results, csv_path, str(csv_path), advance)

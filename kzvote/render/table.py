@@ -155,5 +155,9 @@ def _print_findings(console: Console, view: View) -> None:
         if finding.accepted:
             line.append(f" — accepted: {finding.accepted}", style="dim")
         console.print(line)
-    if hidden:
+    hidden += view.dropped
+    if hidden and view.dropped:
+        total = len(shown) + hidden
+        console.print(Text(f"  … and {hidden:,} more (showing {len(shown):,} of {total:,}; --format json or csv keep the first {view.kept_per_code:,} of each code)", style="dim"))
+    elif hidden:
         console.print(Text(f"  … and {hidden:,} more (--limit N, or --format json or csv for all)", style="dim"))

@@ -56,13 +56,31 @@ class View:
     notes: bool = True  # notes among the findings shown to people
     limit: int | None = None  # findings shown to people (table, markdown); machines get them all
     csv_rows: str = "table"  # what CSV writes: the first machine table, or "findings", one row each
+    truncated: dict[str, int] = field(default_factory=dict)  # by code: findings counted, not kept (a cap)
+    kept_per_code: int | None = None  # the cap, when a producer has one
 
     @property
-    def summary(self) -> dict[str, int]:
-        """Findings that count, by severity; accepted ones apart (they never fail a run)."""
+    def summary(self) -> dict[str, Any]:
+        """Findings that count, by severity; accepted ones apart (they never fail a run). Findings
+        counted but not kept count like the kept ones of their code; "truncated" says how many."""
         counts = count_by_severity(f for f in self.findings if f.accepted is None)
         accepted = sum(1 for f in self.findings if f.accepted is not None)
-        return {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE], "accepted": accepted}
+        for code, dropped in self.truncated.items():
+            kept = next((f for f in self.findings if f.code == code), None)
+            if kept is None:
+                continue
+            if kept.accepted is None:
+                counts[kept.severity] += dropped
+            else:
+                accepted += dropped
+        summary: dict[str, Any] = {"errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING], "notes": counts[Severity.NOTE], "accepted": accepted}
+        if self.truncated:
+            summary["truncated"] = dict(self.truncated)
+        return summary
+
+    @property
+    def dropped(self) -> int:
+        return sum(self.truncated.values())
 
 
 def header(results: Results) -> dict[str, Any]:

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from kzvote.audit import NATION, Audit
+from kzvote import audit as audit_module
+from kzvote.audit import NATION, Audit, excerpt
 from kzvote.views import Column, Table, View, header
 
-ROLLUP_CODES = ("KZ811", "KZ812", "KZ813", "KZ814")
+ROLLUP_CODES = ("KZ811", "KZ812", "KZ813", "KZ814", "KZ815")
+DIFFERS = ("KZ811", "KZ812", "KZ813")
 
 
 def rollup(audit: Audit) -> Table:
     published = {"": audit.results.turnout} | {r.name: r.counts for r in audit.results.regions}
     flagged: dict[str, set[str]] = {}
+    differs: set[str] = set()
     for finding in audit.findings:
-        if finding.code in ROLLUP_CODES:
+        if finding.code in ROLLUP_CODES and finding.code != "KZ815":
             where = "" if finding.subject == NATION else finding.subject
             flagged.setdefault(where, set()).add(str(finding.figures.get("figure") or ("polling_stations" if finding.code == "KZ812" else "stations")))
+            if finding.code in DIFFERS:
+                differs.add(where)
     order = [""] + [r.name for r in audit.results.regions] + sorted(n for n in audit.areas if n and n not in published)
     rows: list[dict[str, Any]] = []
     for name in order:
@@ -26,7 +31,7 @@ def rollup(audit: Audit) -> Table:
         sums = area.sums if area else {}
         rows.append(
             {
-                "area": name or "All stations",
+                "area": "All stations" if not name else name if name in published else excerpt(name),  # a CSV region is foreign text
                 "stations": area.stations if area else 0,
                 "published_stations": counts.polling_stations.count if counts and counts.polling_stations else None,
                 "unreadable": (area.unreadable or None) if area else None,
@@ -34,7 +39,9 @@ def rollup(audit: Audit) -> Table:
                 "ballots_cast": sums.get("ballots_cast"),
                 "invalid_ballots": sums.get("invalid_ballots"),
                 "valid": sum(sums.get(c.name, 0) for c in audit.results.choices) if area else None,
-                "check": " ".join(sorted(flagged.get(name, ()))) or ("ok" if name in published else "not in results file" if audit.results.regions else ""),
+                "check_text": " ".join(sorted(flagged.get(name, ()))) or _status(name, published, audit, differs),
+                "check": sorted(flagged.get(name, ())),
+                "status": _status(name, published, audit, differs),
             }
         )
     columns = (
@@ -46,18 +53,31 @@ def rollup(audit: Audit) -> Table:
         Column("ballots_cast", "Ballots cast", "count"),
         Column("invalid_ballots", "Invalid", "count", priority=4),
         Column("valid", "Valid", "count", priority=3),
-        Column("check", "Check"),
+        Column("check_text", "Check", machine=False),
+        Column("check", "Check", human=False),  # the figures that differ or are unconfirmed, as a list
+        Column("status", "Status", human=False),
     )
     return Table("rollup", "Roll-up: stations added up; Check names a total that differs from the published one", columns, rows, sections=(1,) if len(rows) > 1 else ())
+
+
+def _status(name: str, published: dict[str, Any], audit: Audit, differs: set[str]) -> str:
+    """ok | differs | unconfirmed (only unreadable stations keep a total from agreeing) | not published."""
+    if name in differs:
+        return "differs"
+    if any(f.code == "KZ814" and ("" if f.subject == NATION else f.subject) == name for f in audit.findings):
+        return "unconfirmed"
+    return "ok" if name in published else "not published" if audit.results.regions else ""
 
 
 def audit(a: Audit, limit: int) -> View:
     facts = [
         ("Stations", f"{a.rows:,} rows read from {a.stations_file}; {a.stations_with_errors:,} with errors, {a.stations_with_warnings:,} with warnings only"),
     ]
+    keep = audit_module.KEEP_PER_CODE
     if a.dropped:
-        facts.append(("Kept", f"the first 10,000 station findings of each code; {a.dropped:,} more were counted, not kept"))
+        dropped = ", ".join(f"{count:,} {code}" for code, count in a.truncated.items())
+        facts.append(("Kept", f"the first {keep:,} station findings of each code; {a.dropped:,} more were counted, not kept ({dropped})"))
     # Roll-up findings first and never cut: --limit is about the (possibly many) station findings.
     totals = [f for f in a.findings if f.code in ROLLUP_CODES]
     stations = [f for f in a.findings if f.code not in ROLLUP_CODES]
-    return View("audit", a.results.file, header(a.results), facts, [rollup(a)], totals + stations, limit=len(totals) + limit, csv_rows="findings")
+    return View("audit", a.results.file, header(a.results), facts, [rollup(a)], totals + stations, limit=len(totals) + limit, csv_rows="findings", truncated=dict(sorted(a.truncated.items())), kept_per_code=keep)
