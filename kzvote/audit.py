@@ -41,6 +41,7 @@ from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.load import GROUPED_COUNT, INPUT_RULES, did_you_mean, resolve_name
 from kzvote.model import AGAINST_ALL, Figure, Results
+from kzvote.text import excerpt
 
 if TYPE_CHECKING:
     pass
@@ -50,7 +51,6 @@ KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact 
 LINE_LIMIT = 65_536  # characters in a header or a row: real rows are a few hundred
 # The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
 MAX_COUNT = 99_999_999_999
-EXCERPT_WIDTH = 40  # characters of foreign text a message quotes
 GZIP_MAGIC = b"\x1f\x8b"
 COUNT_COLUMNS = ("registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots")
 REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
@@ -159,12 +159,6 @@ def _reason(error: BaseException) -> str:
     return excerpt(str(error.strerror if isinstance(error, OSError) and error.strerror else error), 80)
 
 
-def excerpt(text: str, width: int = EXCERPT_WIDTH) -> str:
-    """Foreign text fit to quote in a message: cut short, control characters escaped as repr does."""
-    cut = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[:width])
-    return cut + ("…" if len(text) > width else "")
-
-
 def read_layout(header: list[str], results: Results, file: str) -> Layout:
     """Resolve every header cell, reporting all problems at once (exit 2)."""
     known = [*COUNT_COLUMNS, "station", "region", "against_all", *(c.name for c in results.candidates)]
@@ -181,7 +175,7 @@ def read_layout(header: list[str], results: Results, file: str) -> Layout:
         else:
             resolved = resolve_name(text, results.spellings)
             if resolved is None:
-                problem(f"unknown column '{excerpt(text)}'{did_you_mean(text, known) if len(text) <= EXCERPT_WIDTH else ''}", index)
+                problem(f"unknown column '{excerpt(text)}'{did_you_mean(text, known) if len(text) <= 40 else ''}", index)
                 continue
             if resolved == AGAINST_ALL and results.against_all is None:
                 problem("column 'against_all', but the results file has no against_all", index)

@@ -51,6 +51,7 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def excerpt(text: str, limit: int = 40) -> str:
-    """A short, escaped quotation of foreign text: never more than `limit` characters of it."""
-    cut = text if len(text) <= limit else text[: limit - 1] + "…"
-    return escape(cut)
+    """Foreign text fit to quote in a message: at most `limit` characters of it, and every
+    character that does not print (controls, bidi marks, odd spaces) escaped as repr does."""
+    cut = "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text[:limit])
+    return cut + ("…" if len(text) > limit else "")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kzvote import audit as audit_module
-from kzvote.audit import NATION, Audit, excerpt
+from kzvote.audit import NATION, Audit
+from kzvote.text import excerpt
 from kzvote.views import Column, Table, View, header
 
 ROLLUP_CODES = ("KZ811", "KZ812", "KZ813", "KZ814", "KZ815")
