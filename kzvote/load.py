@@ -126,6 +126,18 @@ def _file_kind(mode: int) -> str:
 
 
 def parse(data: bytes, name: str = "<data>") -> Results:
+    # The node tree and the model are many small acyclic objects: the cyclic collector would walk
+    # them again and again while they grow (half the load time of a large file) and find nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(data, name)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _parse(data: bytes, name: str) -> Results:
     text = _decode(data, name)
     node = _compose(text, name)
     reader = _Reader(name)
@@ -227,10 +239,6 @@ def _compose(text: str, name: str) -> _Node:
     document. Events come from libyaml when PyYAML has it, else from PyYAML's own parser: both
     are iterative, so no input reaches a recursive composer."""
     loader = yaml.CSafeLoader if USE_LIBYAML else yaml.SafeLoader
-    gc_was_enabled = gc.isenabled()
-    # The tree is millions of small acyclic objects: the cyclic collector would walk it again
-    # and again while it grows (half the load time of a large file) and find nothing.
-    gc.disable()
     try:
         return _compose_events(yaml.parse(text, Loader=loader), name)
     except _UnsafeYaml as error:
@@ -239,9 +247,6 @@ def _compose(text: str, name: str) -> _Node:
         raise _yaml_error(error, name) from None
     except yaml.YAMLError as error:
         raise _fail(name, "KZ003", f"YAML error: {_one_line(str(error))}") from None
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _compose_events(events: Iterator[yaml.Event], name: str) -> _Node:
@@ -354,7 +359,7 @@ class _Reader:
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
             key = key_node.value
-            if not self._safe(key_node, path + (excerpt(key),)):
+            if not self._safe(key_node, path, key):
                 continue
             if key in seen:
                 first = seen[key]
@@ -413,7 +418,7 @@ class _Reader:
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
                 continue
             name = key_node.value
-            if not self._safe(key_node, path + (excerpt(name),)):
+            if not self._safe(key_node, path, name):
                 continue
             if name in result:
                 self.problem("KZ008", f"duplicate key '{excerpt(name)}' (first at line {result[name][1].line})", path + (name,), key_at)
@@ -427,8 +432,9 @@ class _Reader:
             return node  # type: ignore[return-value]
         return None
 
-    def _safe(self, scalar: _Scalar, path: Path) -> bool:
-        """Refuses text that could rewrite a terminal or forge a CI log line (kzvote.text)."""
+    def _safe(self, scalar: _Scalar, path: Path, key: str | None = None) -> bool:
+        """Refuses text that could rewrite a terminal or forge a CI log line (kzvote.text).
+        A key is named in the finding's path, escaped."""
         text = scalar.value
         if scalar.style in ("|", ">"):
             text = text.rstrip("\n")  # a block scalar's own final line break is not content
@@ -439,7 +445,7 @@ class _Reader:
             "KZ016",
             f"holds {describe_char(found.group())} at character {found.start() + 1}: control, line-break and "
             "bidirectional-override characters are refused in results files (they can rewrite a terminal or a CI log)",
-            path,
+            path if key is None else path + (excerpt(key),),
             scalar.at,
         )
         return False
