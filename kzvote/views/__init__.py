@@ -56,6 +56,7 @@ class View:
     notes: bool = True  # notes among the findings shown to people
     limit: int | None = None  # findings shown to people (table, markdown); machines get them all
     csv_rows: str = "table"  # what CSV writes: the first machine table, or "findings", one row each
+    exit_code: int | None = None  # what the run exits with, once the command knows (JSON's summary has it)
 
     @property
     def summary(self) -> dict[str, int]:
