@@ -11,7 +11,7 @@ from typing import TextIO
 
 from kzvote.findings import Finding
 from kzvote.render import Options
-from kzvote.render.cells import human, human_columns, location, shown_findings, summary_text
+from kzvote.render.cells import fact_text, human, human_columns, location, shown_findings, summary_text
 from kzvote.views import Table, View
 
 RIGHT = {"count", "percent", "signed", "value", "delta"}
@@ -53,7 +53,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
         h = view.header
         lines += ["## " + _text(f"{h['title']}, {h['country']}, {h['date']} ({h['stage']})"), ""]
     for label, text in view.facts:
-        lines.append(f"- **{_text(label)}:** {_text(text)}")
+        lines.append(f"- **{_text(label)}:** {_text(fact_text(text))}")
     if view.facts:
         lines.append("")
     for table in (t for t in view.tables if t.human):
