@@ -411,7 +411,9 @@ def _internal_error(error: Exception) -> NoReturn:
     """A bug: say so in one line, not a traceback."""
     if os.environ.get("KZVOTE_DEBUG"):
         raise error
-    _stderr(f"kzvote: internal error: {type(error).__name__}: {error} (set KZVOTE_DEBUG=1 for a traceback; please report)")
+    from kzvote.render.safe import visible
+
+    _stderr(f"kzvote: internal error: {type(error).__name__}: {visible(str(error))} (set KZVOTE_DEBUG=1 for a traceback; please report)")
     sys.exit(EXIT_BUG)
 
 

@@ -146,3 +146,12 @@ def test_no_hostile_character_survives_any_format(cli: Run, write: Write, monkey
     assert found is None, f"raw {found.group()!r} in {command} --format {fmt}"
     if fmt in ("json", "sarif"):
         json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "text", "markdown", "github"])
+def test_a_cell_that_starts_a_line_cannot_be_a_workflow_command(cli: Run, monkeypatch: pytest.MonkeyPatch, write: Write, fmt: str) -> None:
+    real_load = load_module.load
+    monkeypatch.setattr(load_module, "load", lambda path, name=None: poisoned(real_load(path, name), "Abroad", "  ::error file=evil.yaml::pwned"))
+    for command in ("turnout", "reconcile"):
+        lines = cli(command, write(misprinted()), "--format", fmt).stdout.splitlines()
+        assert not [line for line in lines if line.lstrip().startswith("::error file=evil")], (command, fmt)
