@@ -155,3 +155,11 @@ def test_a_cell_that_starts_a_line_cannot_be_a_workflow_command(cli: Run, monkey
     for command in ("turnout", "reconcile"):
         lines = cli(command, write(misprinted()), "--format", fmt).stdout.splitlines()
         assert not [line for line in lines if line.lstrip().startswith("::error file=evil")], (command, fmt)
+
+
+def test_a_file_name_starting_with_two_colons_is_no_workflow_command(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "::error file=evil.yaml::pwned").write_text(misprinted(), encoding="utf-8")
+    for fmt in ("text", "csv", "table"):
+        lines = cli("check", "::error file=evil.yaml::pwned", "--format", fmt).stdout.splitlines()
+        assert lines and not [line for line in lines if line.lstrip().startswith("::")], fmt
