@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from typer.testing import Result
 
-from conftest import BUNDLED, edited, full_text
+from conftest import BUNDLED, SHARED, edited, full_text
 
 Run = Callable[..., Result]
 Write = Callable[..., Path]
@@ -66,6 +67,8 @@ def test_unreadable_file_in_every_machine_format(cli: Run, tmp_path: Path, comma
     args = command_lines(tmp_path / "none.yaml", tmp_path)[command]
     sarif = json.loads(cli(*args, "--format", "sarif").stdout)
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["KZ001"]
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    assert not list(jsonschema.Draft7Validator(schema).iter_errors(sarif))
     rows = list(csv.DictReader(io.StringIO(cli(*args, "--format", "csv").stdout)))
     assert [row["code"] for row in rows] == ["KZ001"]
     assert cli(*args, "--format", "github").stdout.splitlines()[1].startswith("::error file=")
