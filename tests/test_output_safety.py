@@ -128,13 +128,14 @@ HOSTILE_TEXT = st.lists(st.one_of(HOSTILE_CHARS, st.sampled_from(list("ab |*_[]<
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(name=HOSTILE_TEXT, region=HOSTILE_TEXT, title=HOSTILE_TEXT, fmt=st.sampled_from(list(FORMATS)), command=st.sampled_from(COMMANDS))
-def test_no_hostile_character_survives_any_format(cli: Run, write: Write, monkeypatch: pytest.MonkeyPatch, name: str, region: str, title: str, fmt: str, command: str) -> None:
+@given(name=HOSTILE_TEXT, region=HOSTILE_TEXT, title=HOSTILE_TEXT, publisher=HOSTILE_TEXT, fmt=st.sampled_from(list(FORMATS)), command=st.sampled_from(COMMANDS))
+def test_no_hostile_character_survives_any_format(cli: Run, write: Write, monkeypatch: pytest.MonkeyPatch, name: str, region: str, title: str, publisher: str, fmt: str, command: str) -> None:
     real_load = load_module.load
 
     def load(path: object, display_name: str | None = None) -> object:
         results = real_load(path, display_name)  # type: ignore[arg-type]
-        for old, new in (("Meiram Kazhyken", "M " + name), ("Abroad", "A " + region), ("Early presidential election", title)):
+        hostile = (("Meiram Kazhyken", "M " + name), ("Abroad", "A " + region), ("Early presidential election", title), ("Kazakhstan Today", publisher))
+        for old, new in hostile:
             results = poisoned(results, old, new)
         return results
 
