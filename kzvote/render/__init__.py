@@ -1,9 +1,10 @@
 """Renderers: one module per output format, each with render(view, stream, options).
 
 A new format is a new module here and a line in FORMATS; commands and checks do not change.
+Modules are imported only when chosen, so `--format json` never pays for Rich.
+
 Every string of a data file is untrusted: render() hands text formats a view made safe by
 render.safe, and JSON formats write through render.safe.json_text.
-Modules are imported only when chosen, so `--format json` never pays for Rich.
 """
 
 from __future__ import annotations
