@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -51,9 +53,27 @@ class Sort(str, enum.Enum):
 # readable=False: Click's own check would answer an unreadable file with a usage box; the loader
 # says it as a located KZ001, like every other bad input.
 FileArg = Annotated[Optional[Path], typer.Argument(help="Results file (kzvote/1 YAML).", show_default=False, readable=False)]
+
+
+@dataclass
+class _Requested:
+    """The running command and its --format: what a file that cannot be read is reported in."""
+
+    command: str = ""
+    format: Optional[str] = None
+
+
+_requested = _Requested()
+
+
+def _remember_format(ctx: typer.Context, value: Optional[Format]) -> Optional[str]:
+    _requested.command, _requested.format = ctx.info_name or "", value.value if value else None
+    return _requested.format  # typer converts what a callback returns once more: the name, not the member
+
+
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format (default: table; text for check; or the project's configuration).", show_default=False),
+    typer.Option("--format", "-f", help="Output format (default: table; text for check; or the project's configuration).", show_default=False, callback=_remember_format),
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour even on a terminal (NO_COLOR works too).")]
 StrictOpt = Annotated[
@@ -93,12 +113,22 @@ def _stderr(line: str) -> None:
 
 
 def _report_unreadable(error: KzvoteError, path: object) -> NoReturn:
+    """Bad input, exit 2: for people, located lines on stderr; in any other --format, a document of
+    the problems on stdout too (a script reading JSON always gets JSON), and the closing line."""
     from kzvote.render.cells import finding_line
+    from kzvote.render.safe import visible
+    from kzvote.views import View
 
-    for finding in error.findings:
-        _stderr(finding_line(finding))
+    # without --format: people's lines, even where the configuration names a format (it may be what is broken)
+    chosen = _requested.format or "table"
+    if chosen == "table":
+        for finding in error.findings:
+            _stderr(visible(finding_line(finding)))
+    else:
+        view = View(_requested.command, str(path), findings=error.findings, csv_rows="findings", exit_code=EXIT_BAD_INPUT)
+        _write(view, chosen, color=False)
     count = len(error.findings)
-    _stderr(f"kzvote: {path}: {count} problem{'s' if count != 1 else ''}, nothing checked (exit 2)")
+    _stderr(f"kzvote: {visible(str(path))}: {count} problem{'s' if count != 1 else ''}, nothing checked (exit 2)")
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -159,15 +189,30 @@ def _finish(
     from dataclasses import replace
 
     from kzvote.config import apply
-    from kzvote.render import Options, render
 
     findings = apply(config, view.findings, scope) if config.accept else view.findings
-    view = replace(view, findings=findings)
+    code = EXIT_BAD_INPUT if bad_input else exit_code(findings, strict if strict is not None else bool(config.strict))
     chosen = format.value if format else config.format if config.format in FORMATS else default
-    render(view, chosen, sys.stdout, Options(color=False if no_color else None))
-    if bad_input:
-        raise typer.Exit(EXIT_BAD_INPUT)
-    raise typer.Exit(exit_code(findings, strict if strict is not None else bool(config.strict)))
+    _write(replace(view, findings=findings, exit_code=code), chosen, color=False if no_color else None)
+    raise typer.Exit(code)
+
+
+class CannotWrite(Exception):
+    """stdout refused the output (disk full, I/O error): bad circumstances, not a bug."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+def _write(view: View, format_name: str, color: Optional[bool]) -> None:
+    from kzvote.render import Options, render
+
+    try:
+        render(view, format_name, sys.stdout, Options(color=color))
+        sys.stdout.flush()
+    except OSError as error:
+        raise CannotWrite(error) from error
 
 
 def _view_command(file: Optional[Path], format: Optional[Format], no_color: bool, strict: Optional[bool], build: Callable[[Results, list[Finding]], View]) -> NoReturn:
@@ -361,6 +406,10 @@ def schema() -> None:
     typer.echo(json.dumps(results_schema(), indent=2, ensure_ascii=False))
 
 
+# Errors of a write that mean "the output has nowhere to go": stdout, since kzvote writes no file.
+WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
 def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `kzvote report | head`: end quietly as cat does, instead of an exit code that means "findings".
@@ -369,11 +418,33 @@ def main() -> None:
         app()
     except SystemExit as done:
         _exit_now(done.code)
-    except Exception as error:  # a bug: say so in one line, not a traceback
-        if os.environ.get("KZVOTE_DEBUG"):
-            raise
-        _stderr(f"kzvote: internal error: {type(error).__name__}: {error} (set KZVOTE_DEBUG=1 for a traceback; please report)")
-        sys.exit(EXIT_BUG)
+    except CannotWrite as failure:
+        _cannot_write(failure.error)
+    except OSError as error:
+        if error.errno not in WRITE_ERRNOS:  # typer.echo (schema, --version) writes outside _write
+            _internal_error(error)
+        _cannot_write(error)
+    except Exception as error:
+        _internal_error(error)
+
+
+def _internal_error(error: Exception) -> NoReturn:
+    """A bug: say so in one line, not a traceback."""
+    if os.environ.get("KZVOTE_DEBUG"):
+        raise error
+    from kzvote.render.safe import visible
+
+    _stderr(f"kzvote: internal error: {type(error).__name__}: {visible(str(error))} (set KZVOTE_DEBUG=1 for a traceback; please report)")
+    sys.exit(EXIT_BUG)
+
+
+def _cannot_write(error: OSError) -> NoReturn:
+    """One line and exit 2; what stdout still buffers is dropped, never flushed again. A closed
+    pipe stays quiet (where SIGPIPE does not end kzvote first)."""
+    if not isinstance(error, BrokenPipeError):
+        _stderr(f"kzvote: cannot write output: {error.strerror or error}")
+    sys.stderr.flush()
+    os._exit(EXIT_BAD_INPUT if not isinstance(error, BrokenPipeError) else EXIT_INCONSISTENT)
 
 
 def _exit_now(code: object) -> NoReturn:
@@ -382,7 +453,9 @@ def _exit_now(code: object) -> NoReturn:
     if isinstance(code, str):
         _stderr(code)
         code = 1
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        _cannot_write(error)
     sys.stderr.flush()
     os._exit(code if isinstance(code, int) else 0)
-

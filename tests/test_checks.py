@@ -37,7 +37,7 @@ def test_kazhyken_300907_is_one_error_on_his_count_with_the_slip() -> None:
     assert problems(text) == [("KZ101", "candidates[3].votes", line_of(text, "votes: 300907"))]
     finding = by_code(text, "KZ101")
     assert finding.subject == "Meiram Kazhyken"
-    assert finding.figures["suggestion"] == "200907"
+    assert finding.figures["suggestion"] == 200907
     assert "did you mean 200,907 (one digit changed)" in finding.message
 
 
@@ -76,7 +76,7 @@ def test_against_all_5_percent_is_wrong_but_5_8_is_right() -> None:
 def test_a_mistyped_percent_is_blamed_not_the_count() -> None:
     text = edited(("percent: 2.60", "percent: 2.06"))
     assert problems(text) == [("KZ101", "candidates[2].percent", line_of(text, "percent: 2.06"))]
-    assert by_code(text, "KZ101").figures["suggestion"] == "2.60"
+    assert by_code(text, "KZ101").figures["suggestion"] == 2.6
 
 
 def test_percentages_of_another_base_are_one_error_on_percent_of() -> None:

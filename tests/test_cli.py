@@ -91,7 +91,7 @@ def test_check_json_has_the_documented_fields(cli: Run, write: Write) -> None:
     finding = json.loads(result.stdout)["findings"][0]
     assert {"code", "name", "severity", "path", "line", "column", "message", "figures"} <= finding.keys()
     assert (finding["code"], finding["severity"], finding["path"]) == ("KZ101", "error", "candidates[3].votes")
-    assert finding["figures"]["suggestion"] == "200907"
+    assert finding["figures"]["suggestion"] == 200907
 
 
 def test_check_github_annotations(cli: Run, write: Write) -> None:

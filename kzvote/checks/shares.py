@@ -12,6 +12,7 @@ Fails:  206000 votes with 2.60 published (2.5944): 206050-206865 votes would fit
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
 from kzvote import fmt
 from kzvote.arith import looks_rounded
@@ -75,8 +76,9 @@ def _mismatch(ctx: Context, m: Mismatch) -> Finding:
             "difference": fmt.as_number(None if m.share is None else m.share - m.percent.value),
             "fit_votes_min": None if fit is None else fit[0],
             "fit_votes_max": None if fit is None else fit[1],
-            "fit_percent": fmt.percent(m.share, decimals) if m.share is not None else None,
-            "suggestion": slip.value if slip else None,
+            "fit_percent": fmt.as_number(Fraction(fmt.percent(m.share, decimals))) if m.share is not None else None,
+            # a number, like every figure: a percent at published_decimals, or a count
+            "suggestion": (fmt.as_number(Fraction(slip.value)) if m.blames_percent else int(slip.value)) if slip else None,
         },
     )
 

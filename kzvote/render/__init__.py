@@ -2,6 +2,9 @@
 
 A new format is a new module here and a line in FORMATS; commands and checks do not change.
 Modules are imported only when chosen, so `--format json` never pays for Rich.
+
+Every string of a data file is untrusted: render() hands text formats a view made safe by
+render.safe, and JSON formats write through render.safe.json_text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ FORMATS = {
     "github": "kzvote.render.github",
     "sarif": "kzvote.render.sarif",
 }
+# These keep every string exact and write unsafe characters as JSON \u escapes (render.safe.json_text);
+# all others are given a view whose strings show them as visible escapes.
+JSON_FORMATS = {"json", "sarif"}
 
 
 @dataclass(frozen=True)
@@ -30,5 +36,7 @@ class Options:
 
 
 def render(view: View, format_name: str, stream: TextIO, options: Options = Options()) -> None:
+    from kzvote.render.safe import visible_view
+
     module = importlib.import_module(FORMATS[format_name])
-    module.render(view, stream, options)
+    module.render(view if format_name in JSON_FORMATS else visible_view(view), stream, options)

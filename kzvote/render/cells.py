@@ -34,6 +34,11 @@ def human(value: Any, column: Column) -> str:
     return str(value)
 
 
+def fact_text(value: str | int) -> str:
+    """A fact as people read it: a bare count grouped (10,101), a sentence as it is."""
+    return f"{value:,}" if isinstance(value, int) else value
+
+
 def bar(share: Fraction | None, width: int = BAR_WIDTH) -> str:
     if share is None:
         return ""

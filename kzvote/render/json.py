@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from kzvote import __version__
 from kzvote.render import Options
 from kzvote.render.cells import finding_record, machine, machine_columns
+from kzvote.render.safe import json_text
 from kzvote.views import View
 
 
@@ -21,10 +21,9 @@ def document(view: View) -> dict[str, Any]:
         columns = machine_columns(table)
         doc[table.key] = [{c.key: machine(row.get(c.key), c) for c in columns} for row in table.rows]
     doc["findings"] = [finding_record(f) for f in view.findings]
-    doc["summary"] = view.summary
+    doc["summary"] = view.summary | ({"exit_code": view.exit_code} if view.exit_code is not None else {})
     return doc
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
-    json.dump(document(view), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    stream.write(json_text(document(view)) + "\n")

@@ -5,7 +5,6 @@ Accepted findings carry a suppression with the configured reason as its justific
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -13,6 +12,7 @@ from urllib.parse import quote
 from kzvote import __version__
 from kzvote.findings import Finding, Severity
 from kzvote.render import Options
+from kzvote.render.safe import json_text
 from kzvote.views import View
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -83,5 +83,4 @@ def document(view: View) -> dict[str, Any]:
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
-    json.dump(document(view), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    stream.write(json_text(document(view)) + "\n")

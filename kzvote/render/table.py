@@ -17,7 +17,7 @@ from rich.text import Text
 
 from kzvote.findings import Severity
 from kzvote.render import Options
-from kzvote.render.cells import human, human_columns, location, shown_findings
+from kzvote.render.cells import fact_text, human, human_columns, location, shown_findings
 from kzvote.views import Column, Table, View
 
 RIGHT = {"count", "percent", "signed", "value", "delta"}
@@ -114,7 +114,7 @@ def _draw(view: View, console: Console) -> None:
         console.print(title)
     for label, sentence in view.facts:
         line = Text(f"{label}: ", style="bold")
-        line.append(sentence)
+        line.append(fact_text(sentence))
         console.print(line)
     for table in (t for t in view.tables if t.human):
         console.print()

@@ -6,6 +6,7 @@ writes one renderer, and neither touches the other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -49,7 +50,7 @@ class View:
     command: str
     file: str
     header: dict[str, Any] = field(default_factory=dict)
-    facts: list[tuple[str, str]] = field(default_factory=list)  # label, sentence
+    facts: Sequence[tuple[str, str | int]] = field(default_factory=list)  # label, sentence or a bare count (JSON: a number)
     tables: list[Table] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     show_findings: bool = True
@@ -58,6 +59,7 @@ class View:
     csv_rows: str = "table"  # what CSV writes: the first machine table, or "findings", one row each
     truncated: dict[str, int] = field(default_factory=dict)  # by code: findings counted, not kept (a cap)
     kept_per_code: int | None = None  # the cap, when a producer has one
+    exit_code: int | None = None  # what the run exits with, once the command knows (JSON's summary has it)
 
     @property
     def summary(self) -> dict[str, Any]:

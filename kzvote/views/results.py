@@ -198,10 +198,10 @@ def outcome_sentence(results: Results) -> str:
     return f"No majority: runoff between {leader.name} ({share}) and {second.name}"
 
 
-def turnout_facts(results: Results) -> list[tuple[str, str]]:
+def turnout_facts(results: Results) -> list[tuple[str, str | int]]:
     tally = Tally(results)
     turnout = results.turnout
-    facts = []
+    facts: list[tuple[str, str | int]] = []
     if turnout.registered and turnout.ballots_cast:
         computed = turnout_share(turnout)
         published = f" (published {turnout.turnout_percent.text}%)" if turnout.turnout_percent else ""
@@ -211,7 +211,7 @@ def turnout_facts(results: Results) -> list[tuple[str, str]]:
         how = "implied: cast - valid" if tally.invalid_is_implied else "given"
         facts.append(("Ballots", f"{tally.valid:,} valid, {invalid:,} invalid ({how})"))
     if turnout.polling_stations:
-        facts.append(("Polling stations", f"{turnout.polling_stations.count:,}"))
+        facts.append(("Polling stations", turnout.polling_stations.count))
     facts.append(("Percentages", f"shares of {BASE_NAMES[tally.base_kind]} ({tally.base or 0:,})"))
     return facts
 
