@@ -12,7 +12,9 @@ import unicodedata
 
 # C0 and C1 controls, DEL, the Unicode line/paragraph separators, and the bidirectional marks,
 # embeddings, overrides and isolates.
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+UNSAFE_BEYOND_C0 = re.compile(f"[{_BEYOND_C0}]")  # what json.dumps leaves raw (it escapes C0 itself)
 
 _CONTROL_NAMES = {
     0x00: "NUL",

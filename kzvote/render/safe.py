@@ -15,32 +15,26 @@ import re
 from typing import Any
 
 from kzvote.findings import Finding
+from kzvote.text import UNSAFE, UNSAFE_BEYOND_C0, escape
 from kzvote.views import Table, View
 
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # GitHub Actions runs any log line that starts, after blanks, with "::" as a workflow command; a
 # table cell or a file name can start a line.
-NOT_ESCAPED_BY_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")  # json escapes C0 itself
 WORKFLOW_COMMAND = re.compile(r"^( *):(?=:)")
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def visible(text: str) -> str:
-    """The text with every unsafe character as a visible escape: "\\x1b[2J" instead of ESC [2J;
-    a leading "::" as "\\x3a:"."""
+    """The text with every unsafe character (kzvote.text.UNSAFE) as a visible escape: "\\x1b[2J"
+    instead of ESC [2J; a leading "::" as "\\x3a:"."""
     if UNSAFE.search(text):
-        text = UNSAFE.sub(_escape, text)
+        text = escape(text)
     return WORKFLOW_COMMAND.sub(r"\1\\x3a", text) if "::" in text else text
 
 
 def json_text(document: Any) -> str:
     """Indented JSON, readable (non-ASCII as is) but with every unsafe character \\u-escaped."""
     text = json.dumps(document, ensure_ascii=False, indent=2)
-    return NOT_ESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return UNSAFE_BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _clean(value: Any) -> Any:
