@@ -345,11 +345,14 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
         yield None
         return
     from rich.console import Console
+    from rich.markup import escape as rich_escape
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from kzvote.render.safe import visible
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True, console=console) as bar:
-        task = bar.add_task(f"auditing {path.name}", total=size)
+        task = bar.add_task(f"auditing {rich_escape(visible(path.name))}", total=size)
         yield lambda consumed: bar.advance(task, consumed)
 
 

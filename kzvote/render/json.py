@@ -20,6 +20,8 @@ def document(view: View) -> dict[str, Any]:
     for table in (t for t in view.tables if t.machine):
         columns = machine_columns(table)
         doc[table.key] = [{c.key: machine(row.get(c.key), c) for c in columns} for row in table.rows]
+    if len(doc.get("files", ())) > 1:
+        doc["file"] = None  # several files were read: "files" names each, with its counts
     doc["findings"] = [finding_record(f) for f in view.findings]
     doc["summary"] = view.summary | ({"exit_code": view.exit_code} if view.exit_code is not None else {})
     return doc

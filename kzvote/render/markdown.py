@@ -59,7 +59,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
     for table in (t for t in view.tables if t.human):
         lines += table_lines(table)
     shown = shown_findings(view.findings, view.notes, view.limit)
-    lines.append(f"### Findings: {summary_text(view.summary)}")
+    lines.append(f"### {view.findings_title}: {summary_text(view.summary)}")
     lines.append("")
     lines += [_finding_item(f) for f in shown] or ["- none"]
     stream.write("\n".join(lines) + "\n")

@@ -131,9 +131,11 @@ def _print_findings(console: Console, view: View) -> None:
     shown = shown_findings(view.findings, view.notes, view.limit)
     hidden = len(shown_findings(view.findings, view.notes)) - len(shown)
     summary = view.summary
-    head = Text("Findings: ", style="bold")
+    head = Text(f"{view.findings_title}: ", style="bold")
     if summary["errors"] or summary["warnings"]:
         head.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s)", style="bold red" if summary["errors"] else "yellow")
+    elif view.findings_title != "Findings":
+        head.append("none", style="green")
     else:
         head.append("every figure agrees" if view.command != "audit" else "every station and total agrees", style="green")
     if summary["accepted"]:

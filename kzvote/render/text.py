@@ -12,4 +12,5 @@ from kzvote.views import View
 def render(view: View, stream: TextIO, options: Options) -> None:
     for finding in shown_findings(view.findings, view.notes):
         stream.write(finding_line(finding) + "\n")
-    stream.write(f"{view.file}: {summary_text(view.summary, view.notes)}\n")
+    title = "" if view.findings_title == "Findings" else f"{view.findings_title}: "
+    stream.write(f"{view.file}: {title}{summary_text(view.summary, view.notes)}\n")

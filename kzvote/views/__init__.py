@@ -60,6 +60,7 @@ class View:
     truncated: dict[str, int] = field(default_factory=dict)  # by code: findings counted, not kept (a cap)
     kept_per_code: int | None = None  # the cap, when a producer has one
     exit_code: int | None = None  # what the run exits with, once the command knows (JSON's summary has it)
+    findings_title: str = "Findings"  # what the findings are: diff shows only those NEW brought
 
     @property
     def summary(self) -> dict[str, Any]:
