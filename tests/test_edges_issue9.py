@@ -93,6 +93,8 @@ def test_diff_counts_are_truthful_when_new_holds_an_old_error(cli: Run, write: W
     assert result.exit_code == 0  # the error is not new
     assert "0 new finding(s)" in result.stdout
     assert "NEW holds 1 error(s), 0 warning(s)," in result.stdout
+    assert "### New findings (not in OLD): 0 error(s)" in result.stdout and "### Findings:" not in result.stdout
+    assert cli("diff", old, new).stdout.rstrip().endswith("New findings (not in OLD): none")
     doc = json.loads(cli("diff", old, new, "--format", "json").stdout)
     assert doc["summary"]["errors"] == 0
     assert {row["findings"]: row["errors"] for row in doc["counts"]} == {"new": 0, "in_new": 1, "resolved": 0}
@@ -156,6 +158,8 @@ def test_check_json_lists_the_files(cli: Run, write: Write) -> None:
     doc = json.loads(cli("check", a, b, "--format", "json").stdout)
     assert [f["file"] for f in doc["files"]] == [str(a), str(b)]
     assert [f["errors"] for f in doc["files"]] == [1, 0]
+    assert doc["file"] is None  # never "a.yaml, b.yaml": a path that does not exist
+    assert json.loads(cli("check", a, "--format", "json").stdout)["file"] == str(a)
     assert cli("check", a, b).stdout.endswith(f"{a}, {b}: 1 error(s), 0 warning(s)\n")  # text unchanged
 
 
