@@ -138,10 +138,8 @@ def parse(data: bytes, name: str = "<data>") -> Results:
 
 
 def _parse(data: bytes, name: str) -> Results:
-    text = _decode(data, name)
-    node = _compose(text, name)
     reader = _Reader(name)
-    raw = reader.read(node, RESULTS, ())
+    raw = reader.read(_compose(_decode(data, name), name), RESULTS, ())  # the text and tree go once read
     results = _build(raw, reader) if not reader.problems else None
     if reader.problems or results is None:
         raise KzvoteError(sorted(reader.problems, key=Finding.sort_key))
