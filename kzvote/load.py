@@ -441,8 +441,8 @@ class _Reader:
             return True
         self.problem(
             "KZ016",
-            f"holds {describe_char(found.group())} at character {found.start() + 1}: control, line-break and "
-            "bidirectional-override characters are refused in results files (they can rewrite a terminal or a CI log)",
+            f"holds {describe_char(found.group())} at character {found.start() + 1}; control, line-break and "
+            "bidi-override characters are refused (they can rewrite a terminal or a CI log)",
             path if key is None else path + (excerpt(key),),
             scalar.at,
         )
