@@ -27,9 +27,7 @@ import csv
 import functools
 import io
 import itertools
-import os
 import re
-import stat
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +39,7 @@ from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.load import GROUPED_COUNT, INPUT_RULES, did_you_mean, resolve_name
 from kzvote.model import AGAINST_ALL, Figure, Results
+from kzvote.readfile import NotRegularFile, open_regular
 from kzvote.text import excerpt
 
 if TYPE_CHECKING:
@@ -254,16 +253,11 @@ def _open_stations(path: FilePath, display_name: str) -> tuple[io.BufferedReader
         return KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file: {reason}", file=display_name)])
 
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        raw: Any = open_regular(path)
+    except (NotRegularFile, IsADirectoryError) as error:
+        raise unreadable(f"{error.args[-1]}, not a regular file; give a CSV file") from None
     except OSError as error:
         raise unreadable(_reason(error)) from None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise unreadable("not a regular file (a device, FIFO or folder); give a CSV file")
-        raw = os.fdopen(descriptor, "rb")
-    except BaseException:
-        os.close(descriptor)
-        raise
     try:
         binary: Any = raw
         if raw.peek(2)[:2] == GZIP_MAGIC:

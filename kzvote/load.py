@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import errno
 import gc
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -25,6 +22,7 @@ import yaml
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source, spelling_index
+from kzvote.readfile import NotRegularFile, open_regular
 from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, RESULTS, Field
 from kzvote.text import describe_char, excerpt, unsafe_char
 
@@ -70,59 +68,19 @@ def load(path: str | FilePath, display_name: str | None = None) -> Results:
 
 def read_bytes(path: str | FilePath, name: str) -> bytes:
     try:
-        data = read_regular_file(path, MAX_BYTES + 1)
+        with open_regular(path) as stream:
+            data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise _fail(name, "KZ001", "no such file (pass a results file, or set KZVOTE_FILE)") from None
     except IsADirectoryError:
         raise _fail(name, "KZ001", "is a directory, not a results file") from None
     except NotRegularFile as error:
-        raise _fail(name, "KZ001", f"is {error}, not a regular file; kzvote reads results files only") from None
+        raise _fail(name, "KZ001", f"is {error.args[0]}, not a regular file; kzvote reads results files only") from None
     except OSError as error:
         raise _fail(name, "KZ001", f"cannot read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
         raise _fail(name, "KZ013", f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a results file")
     return data
-
-
-class NotRegularFile(OSError):
-    """A device, FIFO, socket or directory where a data file was expected."""
-
-
-def read_regular_file(path: str | FilePath, limit: int) -> bytes:
-    """At most `limit` bytes of a regular file, opened read-only (kzvote never writes a data file).
-    Non-blocking, so a FIFO with no writer is refused at once instead of waiting forever; a
-    device such as /dev/zero or a /proc file is refused before it is read."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "is a directory")
-        if not stat.S_ISREG(mode):
-            raise NotRegularFile(_file_kind(mode))
-        # /proc files claim size 0 but are regular on some systems; they never hold results.
-        if str(path).startswith("/proc/"):
-            raise NotRegularFile("a /proc file")
-        chunks = []
-        remaining = limit
-        while remaining > 0:
-            chunk = os.read(descriptor, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
 
 
 def parse(data: bytes, name: str = "<data>") -> Results:
