@@ -272,7 +272,7 @@ def _describe(finding: Finding) -> str:
     return f"{finding.code} {finding.path_text or '(file)'}"
 
 
-def _suggestion(finding: Finding, suspect: Suspect) -> str | None:
+def _suggestion(finding: Finding) -> str | None:
     """What the finding proposes for the slipped figure, as text, or None."""
     value = finding.figures.get("suggestion")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -300,7 +300,7 @@ def classify(results: Results, slipped: Results, suspect: Suspect, slipped_text:
         named = suspect.path_text in finding.message or any(isinstance(v, str) and suspect.path_text in v for v in finding.figures.values())
         return ("ambiguous-named", "") if named else ("wrong", f"blamed {_describe(finding)}")
     fitting = fits(results, suspect, slipped_text)
-    suggested = _suggestion(finding, suspect)
+    suggested = _suggestion(finding)
     if fitting == {suspect.text} and (suggested is None or not _same_value(suggested, suspect.text)):
         return "wrong", f"{finding.code} on the figure but " + (f"suggests {suggested}, not {suspect.text}" if suggested else f"no suggestion of {suspect.text}")
     if suggested is not None and not any(_same_value(suggested, f) for f in fitting):
