@@ -4,16 +4,21 @@ through the checks, classified against an independent, exact oracle.
 A measuring instrument, not part of kzvote: it only calls kzvote.load.parse and
 kzvote.checks.run_checks, and judges their findings by arithmetic of its own.
 
-Classes (a finding "counts" when its severity is warning or error; notes never count):
+Classes (a finding "counts" when its severity is warning or error — so KZ503/KZ504 beside an error
+make two; notes never count; nor do accepted findings):
   exact            one counting finding, located on the slipped figure; when the original value is
                    the unique one-keystroke fit of the slipped text, the finding suggests it
                    (figures["suggestion"], or "did you mean <original>" in the message); a
                    suggestion it makes otherwise must be one of the fits.
   ambiguous-named  one counting finding, located elsewhere, whose message or a text figure names the
                    slipped figure's path (e.g. "candidates[2].votes") — no finding does this yet.
-  missed           no counting finding, and the oracle proves the slipped file consistent: every
-                   published percent within its closed window ±h of its base, every ballot balance
-                   and regional relation holding.
+  missed           no counting finding, and the oracle (violations) proves the slipped file
+                   consistent: every published percent within its closed window ±h of its declared
+                   base (valid = all choices, cast, registered), every turnout_percent within its
+                   window of cast / registered, cast <= registered, valid + invalid = cast (valid <=
+                   cast when invalid is not given), nationally and in each region (a region whose
+                   votes name every choice must balance; one that names some must not exceed its
+                   cast), and regions adding up to no more than the nation, figure by figure.
   wrong            everything else, with a one-line reason: another figure blamed, several findings,
                    a missing or wrong suggestion, silence on a file the oracle finds inconsistent,
                    or a finding on a file it finds consistent.
