@@ -28,6 +28,10 @@ from kzvote.text import describe_char, excerpt, unsafe_char
 
 MAX_BYTES = 16 * 1024 * 1024
 USE_LIBYAML = yaml.__with_libyaml__  # tests turn it off to run the pure-Python parser too
+# Values (keys, scalars, lists, mappings) in one file. A national result with 5,000 regions of 50
+# candidates has about 600,000; each costs some 500 bytes loaded, so this bounds memory to ~0.5 GB
+# whatever the 16 MiB hold (600,000 one-line flow mappings would take 1.3 GB).
+MAX_NODES = 1_000_000
 MAX_DEPTH = 32  # a results file is 4 levels deep; anything far deeper is a mistake or an attack
 
 # The problems that stop a file from loading (exit 2).
@@ -210,8 +214,13 @@ def _compose_events(events: Iterator[yaml.Event], name: str) -> _Node:
     open_nodes: list[_Node] = []
     root: _Node | None = None
     documents = 0
+    nodes = 0
     for event in events:
         kind = type(event)
+        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _UnsafeYaml("KZ013", f"holds more than {MAX_NODES:,} values; no results file needs that many", _mark(event.start_mark))
         if kind is yaml.ScalarEvent:
             tag = event.tag
             if tag is None or tag == "!":
@@ -309,7 +318,9 @@ class _Reader:
         allowed = {f.name: f for f in spec.fields}
         seen: dict[str, Position] = {}
         values: dict[str, Any] = {"@": node.at}
+        previous: tuple[_Node, _Node] | None = None
         for key_node, value_node in node.value:
+            before, previous = previous, (key_node, value_node)
             key_at = key_node.at
             if not isinstance(key_node, _Scalar):
                 self.problem("KZ005", "a key must be a plain name", path, key_at)
@@ -322,7 +333,7 @@ class _Reader:
                 self.problem("KZ008", f"duplicate key '{excerpt(key)}' (first at line {first.line}); YAML would silently keep the last one", path + (key,), key_at)
                 continue
             seen[key] = key_at
-            if key not in allowed and (hint := _split_thousands(node, key_node)):
+            if key not in allowed and before and (hint := _split_thousands(before, key_node, value_node)):
                 self.problem("KZ010", hint, path + (key,), key_at)
                 continue
             if key not in allowed:
@@ -531,20 +542,17 @@ def _too_long(text: str, what: str) -> str:
     return f"'{excerpt(text, 24)}' is {len(text):,} characters long; not {what}"
 
 
-def _split_thousands(mapping: _Node, key_node: _Node) -> str | None:
+def _split_thousands(before: tuple[_Node, _Node], key: _Scalar, value: _Node) -> str | None:
     """`{votes: 271,641}`: in a flow mapping the comma ends the value, and 641 becomes a key."""
-    pairs: list[Any] = mapping.value
-    for (previous_key, previous_value), (key, value) in zip(pairs, pairs[1:]):
-        if key is key_node:
-            if (
-                isinstance(value, _Scalar) and value.tag == NULL_TAG
-                and isinstance(previous_value, _Scalar) and previous_value.tag == INT_TAG
-                and re.fullmatch(r"[0-9]{3}", key.value) and previous_value.at.line == key.at.line
-            ):
-                digits = previous_value.value + key.value
-                return (f"'{previous_key.value}: {previous_value.value},{key.value}' uses a comma as thousands separator, which ends the "
-                        f"value inside {{…}}; write {previous_key.value}: {digits} (digits only)")
-            return None
+    previous_key, previous_value = before
+    if (
+        isinstance(value, _Scalar) and value.tag == NULL_TAG
+        and isinstance(previous_key, _Scalar) and isinstance(previous_value, _Scalar) and previous_value.tag == INT_TAG
+        and re.fullmatch(r"[0-9]{3}", key.value) and previous_value.at.line == key.at.line
+    ):
+        digits = previous_value.value + key.value
+        return (f"'{previous_key.value}: {previous_value.value},{key.value}' uses a comma as thousands separator, which ends the "
+                f"value inside {{…}}; write {previous_key.value}: {digits} (digits only)")
     return None
 
 

@@ -285,3 +285,12 @@ def test_bad_input_with_json_format_still_writes_a_json_document(command: str, w
     document = json.loads(result.stdout)  # type: ignore[attr-defined]
     assert document["findings"][0]["code"] == "KZ010"
     assert document["findings"][0]["line"] == line_of(path.read_text(), "votes: 999")
+
+
+def test_more_values_than_any_results_file_needs_are_refused_before_they_cost_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzvote import load as loader
+
+    monkeypatch.setattr(loader, "MAX_NODES", 1_000)  # the real bound, 1,000,000, is measured in bench/hostile.py
+    flow = "candidates: [" + ", ".join(f"{{name: c{i}, votes: 1}}" for i in range(300)) + "]\n"
+    finding = one(edited(("candidates:\n", "candidates_before:\n")).split("candidates_before:")[0] + flow)
+    assert finding.code == "KZ013" and "1,000 values" in finding.message
