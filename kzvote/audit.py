@@ -40,7 +40,7 @@ from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.load import GROUPED_COUNT, INPUT_RULES, did_you_mean, resolve_name
 from kzvote.model import AGAINST_ALL, Figure, Results
 from kzvote.readfile import NotRegularFile, open_regular
-from kzvote.text import excerpt
+from kzvote.text import describe_char, excerpt
 
 if TYPE_CHECKING:
     pass
@@ -50,6 +50,11 @@ KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact 
 LINE_LIMIT = 65_536  # characters in a header or a row: real rows are a few hundred
 # The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
 MAX_COUNT = 99_999_999_999
+SUBJECT_LIMIT = 80  # characters of a station id a finding carries as its subject
+# Control characters in a row (as latin1 text, so only C0 and DEL: C1 would match UTF-8 bytes).
+# numpy would also drop a trailing NUL from an id, merging "06-1\0" into "06-1".
+ROW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_COUNT_DIGITS = len(str(MAX_COUNT))  # checked before int(), which refuses 4,300 digits and more
 GZIP_MAGIC = b"\x1f\x8b"
 COUNT_COLUMNS = ("registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots")
 REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
@@ -419,6 +424,11 @@ def _chunk(lines: list[str], first_line: int, read: Callable[[], str], state: _S
             return next_line
         text = "".join(lines)
     _check_utf8(text, lines, numbers, audit.stations_file)
+    if ROW_CONTROL.search(text):
+        lines, numbers = _refuse_control_rows(lines, numbers, state, collect)
+        if not lines:
+            return next_line
+        text = "".join(lines)
     # numpy cannot tell a row with extra cells, nor commas inside quotes: both go the slow way.
     fast = '"' not in text and text.count(",") == len(lines) * (len(layout.header) - 1)
     parsed = _fast_chunk(lines, state, np) if fast else None
@@ -430,6 +440,21 @@ def _chunk(lines: list[str], first_line: int, read: Callable[[], str], state: _S
     counts, ids, regions, _, readable = parsed
     _rows(counts, ids, regions, line_numbers, readable, state, audit, collect, np)
     return next_line
+
+
+def _refuse_control_rows(lines: list[str], numbers: list[int], state: _State, collect: _Collector) -> tuple[list[str], list[int]]:
+    """Rows holding a control character are row errors (their stations unreadable), not data."""
+    kept_lines: list[str] = []
+    kept_numbers: list[int] = []
+    for line, number in zip(lines, numbers):
+        found = ROW_CONTROL.search(line.rstrip("\r\n"))
+        if found is None:
+            kept_lines.append(line)
+            kept_numbers.append(number)
+            continue
+        collect.add(BAD_ROW, f"holds {describe_char(found.group())}, a control character; a station row is text", number, found.start() + 1, "")
+        state.unreadable_row(None, number)
+    return kept_lines, kept_numbers
 
 
 def _misspelt(name: str, regions: set[str]) -> bool:
@@ -490,18 +515,18 @@ def _slow_chunk(lines: list[str], numbers: list[int], state: _State, collect: _C
         row = [cell.strip() for cell in row]
         if len(row) != width:
             station = row[layout.station] if len(row) > layout.station else ""
-            collect.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, excerpt(station))
+            collect.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, _subject(station))
             state.unreadable_row(row[layout.region] if len(row) > layout.region else None, line)
             continue
         values, ok = [], True
         for name, column in zip(layout.counted, layout.columns):
             cell = row[column]
-            if DIGITS.fullmatch(cell) and int(cell) <= MAX_COUNT:
+            if len(cell) <= MAX_COUNT_DIGITS and DIGITS.fullmatch(cell) and int(cell) <= MAX_COUNT:
                 values.append(int(cell))
                 continue
             ok = False
             values.append(0)
-            collect.add(BAD_CELL, _cell_complaint(name, cell), line, column + 1, excerpt(row[layout.station]), name)
+            collect.add(BAD_CELL, _cell_complaint(name, cell), line, column + 1, _subject(row[layout.station]), name)
         counts.append(values)
         ids.append(row[layout.station].encode("utf-8"))
         regions.append(row[layout.region].encode("utf-8"))
@@ -550,11 +575,16 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     state.id_lines.append(lines)
 
     keys = regions.tolist()
-    for key in set(keys) - state.region_bytes.keys():
+    new_keys = set(keys) - state.region_bytes.keys()
+    first_row: dict[bytes, int] = {}
+    if new_keys:  # one pass, not a search of the chunk per new region
+        for row_index, key in enumerate(keys):
+            first_row.setdefault(key, row_index)
+    for key in sorted(new_keys, key=first_row.__getitem__):  # file order: the same output every run
         name = key.decode("utf-8").strip()
         state.region_bytes[key] = state.code(name)
         if state.known_regions and name not in state.known_regions and name not in state.unpublished:
-            row = keys.index(key)
+            row = first_row[key]
             if state.regions_complete or _misspelt(name, state.known_regions):
                 collect.add(UNKNOWN_REGION, f"region '{excerpt(name)}' is not a region of the results file{did_you_mean(name, state.known_regions)}", int(lines[row]), layout.region + 1, _text(ids[row]), "region")
             else:  # README allows a partial regions: list; this one is simply not published
@@ -619,7 +649,13 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
 
 
 def _text(cell: bytes) -> str:
-    return excerpt(cell.decode("utf-8", "replace"))
+    """A station id as a finding's subject: the exact text (renderers escape it for their format),
+    cut short."""
+    return _subject(cell.decode("utf-8", "replace"))
+
+
+def _subject(text: str) -> str:
+    return text if len(text) <= SUBJECT_LIMIT else text[: SUBJECT_LIMIT - 1] + "…"
 
 
 def _share(part: Any, whole: Any) -> Any:
@@ -640,7 +676,7 @@ def _duplicates(state: _State, collect: _Collector) -> Any:
     repeated = (counts[inverse] > 1) & (np.arange(len(ids)) != first[inverse])
     for row in np.nonzero(repeated)[0]:
         station = _text(ids[row])
-        collect.add(DUPLICATE_ID, f"station id {station} again (first at line {int(lines[first[inverse[row]]])})", int(lines[row]), state.layout.station + 1, station, "station")
+        collect.add(DUPLICATE_ID, f"station id {excerpt(station)} again (first at line {int(lines[first[inverse[row]]])})", int(lines[row]), state.layout.station + 1, station, "station")
     return repeated
 
 

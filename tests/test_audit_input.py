@@ -319,3 +319,37 @@ def test_planted_faults_are_found_in_a_gzip_file_across_chunks(cli: Run, tmp_pat
     monkeypatch.setattr(audit_module, "CHUNK_ROWS", 64)
     _, doc = audit_doc(cli, tmp_path / "results.yaml")
     assert found(doc) == expected(json.loads((tmp_path / "planted.json").read_text()))
+
+
+# found by a hostile read of the first fixes
+
+
+def test_a_count_cell_of_thousands_of_digits_is_a_bad_cell_not_a_bug(cli: Run, tmp_path: Path) -> None:
+    code, doc = audit_doc(cli, write_csv(tmp_path, GOOD.replace("N-1,North,1000,", f"N-1,North,{'9' * 5000},")))
+    assert code == 1
+    found = [f for f in doc["findings"] if f["code"] == "KZ801"]
+    assert len(found) == 1 and found[0]["line"] == 2 and len(found[0]["message"]) < 200
+
+
+@pytest.mark.parametrize("cell", ["N-1\0", "N-\0X", "N-1\x1b[2J"])
+def test_a_control_character_in_a_row_is_a_located_row_error(cli: Run, tmp_path: Path, cell: str) -> None:
+    code, doc = audit_doc(cli, write_csv(tmp_path, GOOD.replace("N-1,", f"{cell},") + "N-1,North,1,1,0,1,0\n"))
+    assert code == 1
+    rows = [(f["code"], f["line"]) for f in doc["findings"] if f["code"] in ("KZ808", "KZ802")]
+    assert rows == [("KZ808", 2)], doc["findings"]  # and no duplicate id merged from "N-1\0"
+
+
+def test_a_station_id_is_carried_exactly_in_json(cli: Run, tmp_path: Path) -> None:
+    odd = "N-\u202e1"
+    code, doc = audit_doc(cli, write_csv(tmp_path, GOOD.replace("N-1,North,1000,800,10,530,260", f"{odd},North,1000,800,10,530,261")))
+    assert code == 1
+    assert odd in [f["subject"] for f in doc["findings"]]
+
+
+def test_many_unknown_regions_are_reported_in_file_order(cli: Run, tmp_path: Path) -> None:
+    rows = "".join(f"X-{i},R{i},10,5,0,3,2\n" for i in range(300))
+    results = write_csv(tmp_path, GOOD + rows)
+    results.write_text(results.read_text().replace("polling_stations: 2", "polling_stations: 302"))
+    first = [f["subject"] for f in audit_doc(cli, results)[1]["findings"] if f["code"] in ("KZ807", "KZ815")]
+    again = [f["subject"] for f in audit_doc(cli, results)[1]["findings"] if f["code"] in ("KZ807", "KZ815")]
+    assert first == again and len(first) == 300

@@ -23,6 +23,7 @@ def rollup(audit: Audit) -> Table:
             flagged.setdefault(where, set()).add(str(finding.figures.get("figure") or ("polling_stations" if finding.code == "KZ812" else "stations")))
             if finding.code in DIFFERS:
                 differs.add(where)
+    unconfirmed = {"" if f.subject == NATION else f.subject for f in audit.findings if f.code == "KZ814"}
     order = [""] + [r.name for r in audit.results.regions] + sorted(n for n in audit.areas if n and n not in published)
     rows: list[dict[str, Any]] = []
     for name in order:
@@ -30,6 +31,7 @@ def rollup(audit: Audit) -> Table:
         counts = published.get(name)
         sums: dict[str, int]
         sums = area.sums if area else {}
+        status = _status(name, published, audit, differs, unconfirmed)
         rows.append(
             {
                 "area": "All stations" if not name else name if name in published else excerpt(name),  # a CSV region is foreign text
@@ -40,9 +42,9 @@ def rollup(audit: Audit) -> Table:
                 "ballots_cast": sums.get("ballots_cast"),
                 "invalid_ballots": sums.get("invalid_ballots"),
                 "valid": sum(sums.get(c.name, 0) for c in audit.results.choices) if area else None,
-                "check_text": " ".join(sorted(flagged.get(name, ()))) or _status(name, published, audit, differs),
+                "check_text": " ".join(sorted(flagged.get(name, ()))) or status,
                 "check": sorted(flagged.get(name, ())),
-                "status": _status(name, published, audit, differs),
+                "status": status,
             }
         )
     columns = (
@@ -61,11 +63,11 @@ def rollup(audit: Audit) -> Table:
     return Table("rollup", "Roll-up: stations added up; Check names a total that differs from the published one", columns, rows, sections=(1,) if len(rows) > 1 else ())
 
 
-def _status(name: str, published: dict[str, Any], audit: Audit, differs: set[str]) -> str:
+def _status(name: str, published: dict[str, Any], audit: Audit, differs: set[str], unconfirmed: set[str]) -> str:
     """ok | differs | unconfirmed (only unreadable stations keep a total from agreeing) | not published."""
     if name in differs:
         return "differs"
-    if any(f.code == "KZ814" and ("" if f.subject == NATION else f.subject) == name for f in audit.findings):
+    if name in unconfirmed:
         return "unconfirmed"
     return "ok" if name in published else "not published" if audit.results.regions else ""
 
