@@ -12,7 +12,9 @@ import unicodedata
 
 # C0 and C1 controls, DEL, the Unicode line/paragraph separators, and the bidirectional marks,
 # embeddings, overrides and isolates.
-_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# Surrogates come only from file names that are not UTF-8 (Python keeps their bytes that way):
+# written raw they are invalid UTF-8 on stdout.
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
 UNSAFE_BEYOND_C0 = re.compile(f"[{_BEYOND_C0}]")  # what json.dumps leaves raw (it escapes C0 itself)
 

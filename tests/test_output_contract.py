@@ -171,3 +171,16 @@ def test_facts_hold_numbers_as_numbers(cli: Run) -> None:
     facts = json.loads(cli("turnout", BUNDLED, "-f", "json").stdout)["facts"]
     assert facts["polling_stations"] == 10101
     assert "10,101" in cli("turnout", BUNDLED).stdout  # people still read it grouped
+
+
+@pytest.mark.parametrize("output", ["json", "sarif", "text", "github", "csv", "markdown"])
+def test_a_file_name_that_is_not_utf8_is_escaped_not_a_bug(tmp_path: Path, output: str) -> None:
+    data = os.path.join(os.fsencode(tmp_path), b"f\xff.yaml")
+    with open(data, "wb") as stream:
+        stream.write(BUNDLED.read_bytes().replace(b"votes: 200907", b"votes: 300907"))
+    run = subprocess.run([*kzvote("check", os.fsdecode(data), "--format", output)], capture_output=True, timeout=60)
+    assert run.returncode == 1, run.stderr
+    run.stdout.decode("utf-8")  # strict: no raw 0xff byte
+    assert b"\xff" not in run.stdout
+    if output == "sarif":
+        assert b"f%FF.yaml" in run.stdout

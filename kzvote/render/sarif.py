@@ -5,6 +5,7 @@ Accepted findings carry a suppression with the configured reason as its justific
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -23,7 +24,10 @@ def _uri(file: str) -> str:
     """A URI reference, percent-encoded (`my results #1.yaml` -> `my%20results%20%231.yaml`);
     relative paths stay relative (code scanning resolves them against the checkout)."""
     path = Path(file)
-    return path.as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
+    # Bytes, not text: a file name that is not UTF-8 (kept by Python as surrogates) is %-encoded as
+    # the bytes it is, where encoding it as UTF-8 text would fail.
+    encoded = quote(os.fsencode(path.as_posix()), safe="/")
+    return "file://" + encoded if path.is_absolute() else encoded
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
