@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
+from typer._click.exceptions import ClickException  # typer vendors click; the bound in pyproject keeps this path
 
 from kzvote import __version__
 from kzvote.findings import Finding, Severity, worst
@@ -150,6 +151,7 @@ def _keep_for_good(results: Results) -> None:
     import gc
 
     gc.freeze()
+
 
 def _config_or_exit(path: Path) -> Config:
     from kzvote.config import find_config
@@ -304,7 +306,7 @@ def diff(
 @app.command()
 def audit(
     file: FileArg = None,
-    stations: Annotated[Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False)] = None,
+    stations: Annotated[Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False, readable=False)] = None,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Station findings shown in table and markdown output (json and csv keep the first 10,000 of each code, and count the rest).")] = 20,
     format: FormatOpt = None,
     no_color: NoColorOpt = False,
@@ -417,10 +419,16 @@ def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `kzvote report | head`: end quietly as cat does, instead of an exit code that means "findings".
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    machine = _machine_format(sys.argv[1:])
     try:
+        if machine:
+            # Usage errors come back as exceptions here, so that they too become a document.
+            _exit_now(app(standalone_mode=False))
         app()
     except SystemExit as done:
         _exit_now(done.code)
+    except ClickException as error:  # only without standalone mode: a usage error, machine output asked for
+        _usage_document(error, machine or "json")
     except CannotWrite as failure:
         _cannot_write(failure.error)
     except OSError as error:
@@ -429,6 +437,37 @@ def main() -> None:
         _cannot_write(error)
     except Exception as error:
         _internal_error(error)
+
+
+def _machine_format(args: list[str]) -> str | None:
+    """--format json (or another format for programs) as written on the command line, read before
+    the command line is parsed: a usage error must still give a script the document it asked for."""
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("--format", "-f") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--format="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-f") and len(arg) > 2 and not arg.startswith("--"):
+            value = arg[2:]
+        if value in MACHINE_FORMATS:
+            return value
+    return None
+
+
+MACHINE_FORMATS = ("json", "sarif")
+
+
+def _usage_document(error: ClickException, chosen: str) -> NoReturn:
+    """The usage message on stderr as always, and on stdout a document with no findings that says
+    why nothing ran (exit 2)."""
+    from kzvote.views import View
+
+    error.show()
+    command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
+    view = View(command, "", facts=[("Usage error", error.format_message())], exit_code=EXIT_BAD_INPUT)
+    _write(view, chosen, color=False)
+    _exit_now(EXIT_BAD_INPUT)
 
 
 def _internal_error(error: Exception) -> NoReturn:
@@ -444,9 +483,12 @@ def _internal_error(error: Exception) -> NoReturn:
 def _cannot_write(error: OSError) -> NoReturn:
     """One line and exit 2; what stdout still buffers is dropped, never flushed again. A closed
     pipe stays quiet (where SIGPIPE does not end kzvote first)."""
-    if not isinstance(error, BrokenPipeError):
-        _stderr(f"kzvote: cannot write output: {error.strerror or error}")
-    sys.stderr.flush()
+    try:
+        if not isinstance(error, BrokenPipeError):
+            _stderr(f"kzvote: cannot write output: {error.strerror or error}")
+        sys.stderr.flush()
+    except OSError:  # stderr cannot be written either: the exit code is all that is left to say it
+        pass
     os._exit(EXIT_BAD_INPUT if not isinstance(error, BrokenPipeError) else EXIT_INCONSISTENT)
 
 
@@ -460,5 +502,8 @@ def _exit_now(code: object) -> NoReturn:
         sys.stdout.flush()
     except OSError as error:
         _cannot_write(error)
-    sys.stderr.flush()
+    try:
+        sys.stderr.flush()
+    except OSError as error:
+        _cannot_write(error)
     os._exit(code if isinstance(code, int) else 0)

@@ -39,7 +39,8 @@ def _field(field: Field) -> dict[str, Any]:
 def _kind(field: Field) -> dict[str, Any]:
     kind = field.kind
     if kind is Kind.TEXT:
-        return {"type": "string", "pattern": f"^(?:{field.pattern})$"} if field.pattern else dict(TEXT)
+        text = {"type": "string", "pattern": f"^(?:{field.pattern})$"} if field.pattern else dict(TEXT)
+        return text | {"minLength": 1} if field.required else text
     if kind is Kind.COUNT:
         return {"type": "integer", "minimum": 0, "maximum": 10**MAX_COUNT_DIGITS - 1}
     if kind is Kind.PERCENT:

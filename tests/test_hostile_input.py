@@ -294,3 +294,9 @@ def test_more_values_than_any_results_file_needs_are_refused_before_they_cost_me
     flow = "candidates: [" + ", ".join(f"{{name: c{i}, votes: 1}}" for i in range(300)) + "]\n"
     finding = one(edited(("candidates:\n", "candidates_before:\n")).split("candidates_before:")[0] + flow)
     assert finding.code == "KZ013" and "1,000 values" in finding.message
+
+
+@pytest.mark.parametrize("old, new", [("- name: Kassym-Jomart Tokayev", '- name: ""'), ("- name: Abroad", "- name: '  '"), ("title: Early presidential election", 'title: ""')])
+def test_an_empty_required_text_is_missing(old: str, new: str) -> None:
+    found = findings_of(edited((old, new)))
+    assert "KZ007" in [f.code for f in found]

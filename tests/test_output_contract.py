@@ -184,3 +184,31 @@ def test_a_file_name_that_is_not_utf8_is_escaped_not_a_bug(tmp_path: Path, outpu
     assert b"\xff" not in run.stdout
     if output == "sarif":
         assert b"f%FF.yaml" in run.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [("report", str(BUNDLED)), ("check", str(BUNDLED), "-f", "json")])
+def test_stdout_and_stderr_both_unwritable_is_still_exit_2(args: tuple[str, ...]) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(kzvote(*args), stdout=full, stderr=full, env={**os.environ, "PYTHONUNBUFFERED": ""}, timeout=60)
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--bogus", "-f", "json"),
+        ("audit", "--limit", "abc", "--format=json"),
+        ("candidates", "--sort", "foo", "-fjson"),
+        ("check", "a.yaml", "--strict=maybe", "-f", "sarif"),
+    ],
+)
+def test_usage_errors_still_give_the_document_asked_for(args: tuple[str, ...]) -> None:
+    result = subprocess.run(kzvote(*args), capture_output=True, text=True, timeout=60, cwd=BUNDLED.parent)
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    if "sarif" in args:
+        assert document["version"] == "2.1.0"
+    else:
+        assert document["summary"]["exit_code"] == 2 and document["findings"] == [] and document["facts"]["usage_error"]
+    assert "Usage" in result.stderr or "Error" in result.stderr
