@@ -353,3 +353,12 @@ def test_many_unknown_regions_are_reported_in_file_order(cli: Run, tmp_path: Pat
     first = [f["subject"] for f in audit_doc(cli, results)[1]["findings"] if f["code"] in ("KZ807", "KZ815")]
     again = [f["subject"] for f in audit_doc(cli, results)[1]["findings"] if f["code"] in ("KZ807", "KZ815")]
     assert first == again and len(first) == 300
+
+
+def test_markdown_says_how_many_findings_the_limit_left_out(cli: Run, tmp_path: Path) -> None:
+    rows = "".join(f"X-{i},North,10,5,0,3,1\n" for i in range(30))  # each short of one vote
+    results = write_csv(tmp_path, GOOD + rows)
+    result = run(cli, results, "--limit", "5", "--format", "markdown")
+    shown = [line for line in result.stdout.splitlines() if "KZ803" in line]
+    assert len(shown) == 5
+    assert "more (--limit N" in result.stdout, result.stdout[-600:]

@@ -118,3 +118,14 @@ def finding_record(finding: Finding) -> dict[str, Any]:
 def shown_findings(findings: list[Finding], notes: bool, limit: int | None = None) -> list[Finding]:
     shown = [f for f in findings if notes or f.severity.name != "NOTE" or f.accepted]
     return shown if limit is None else shown[:limit]
+
+
+def more_text(view: Any, shown: int, hidden: int) -> str:
+    """The line after a cut list of findings: how many more, and where they all are."""
+    hidden += view.dropped
+    if hidden and view.dropped:
+        return (f"… and {hidden:,} more (showing {shown:,} of {shown + hidden:,}; --format json or csv keep "
+                f"the first {view.kept_per_code:,} of each code)")
+    if hidden:
+        return f"… and {hidden:,} more (--limit N, or --format json or csv for all)"
+    return ""

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from kzvote.findings import Finding
 from kzvote.render import Options
-from kzvote.render.cells import fact_text, human, human_columns, location, shown_findings, summary_text
+from kzvote.render.cells import fact_text, human, human_columns, location, more_text, shown_findings, summary_text
 from kzvote.views import Table, View
 
 RIGHT = {"count", "percent", "signed", "value", "delta"}
@@ -62,4 +62,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
     lines.append(f"### {view.findings_title}: {summary_text(view.summary)}")
     lines.append("")
     lines += [_finding_item(f) for f in shown] or ["- none"]
+    more = more_text(view, len(shown), len(shown_findings(view.findings, view.notes)) - len(shown))
+    if more:
+        lines.append(f"- {_text(more)}")
     stream.write("\n".join(lines) + "\n")

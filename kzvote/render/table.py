@@ -17,7 +17,7 @@ from rich.text import Text
 
 from kzvote.findings import Severity
 from kzvote.render import Options
-from kzvote.render.cells import fact_text, human, human_columns, location, shown_findings
+from kzvote.render.cells import fact_text, human, human_columns, location, more_text, shown_findings
 from kzvote.views import Column, Table, View
 
 RIGHT = {"count", "percent", "signed", "value", "delta"}
@@ -157,9 +157,6 @@ def _print_findings(console: Console, view: View) -> None:
         if finding.accepted:
             line.append(f" — accepted: {finding.accepted}", style="dim")
         console.print(line)
-    hidden += view.dropped
-    if hidden and view.dropped:
-        total = len(shown) + hidden
-        console.print(Text(f"  … and {hidden:,} more (showing {len(shown):,} of {total:,}; --format json or csv keep the first {view.kept_per_code:,} of each code)", style="dim"))
-    elif hidden:
-        console.print(Text(f"  … and {hidden:,} more (--limit N, or --format json or csv for all)", style="dim"))
+    more = more_text(view, len(shown), hidden)
+    if more:
+        console.print(Text(f"  {more}", style="dim"))
