@@ -180,6 +180,9 @@ def _did_you_mean(value: str, choices: Iterable[str]) -> str:
 def _settings_problems(data: dict[str, Any], where: _Where) -> list[Problem]:
     problems: list[Problem] = []
     for key in sorted(set(data) - KEYS):
+        if key == "tool" and isinstance(data[key], dict) and "kzvote" in data[key]:
+            problems.append(("[tool.kzvote] is pyproject.toml's table; in .kzvote.toml write its keys at the top level, without it", where.key(key) or Position(1, 1)))
+            continue
         problems.append((f"unknown key {key!r}{_did_you_mean(key, KEYS)} (known: {', '.join(sorted(KEYS))})", where.key(key)))
     fmt = data.get("format")
     if fmt is not None:

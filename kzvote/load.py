@@ -564,8 +564,10 @@ def _no_such_day(text: str) -> str:
     year, month, day = (int(part) for part in text.split("-"))
     if not 1 <= month <= 12:
         return f"no such month ({month}); write YYYY-MM-DD"
-    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
-    if year < 1 or not 1 <= day <= days:
+    if year < 1:
+        return "no such year (years start at 0001)"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
         return f"no such day: {calendar.month_name[month]} {year} has {days} days"
     return ""
 

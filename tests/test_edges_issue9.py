@@ -217,3 +217,10 @@ def test_sources_and_diff_json_hold_numbers_not_formatted_text(cli: Run, write: 
     old = write(full_text(), "old.yaml")
     new = write(full_text().replace("votes: 200907", "votes: 300907").replace("turnout_percent: 69.44", "turnout_percent: 69.45"), "new.yaml")
     assert formatted_strings(json.loads(cli("diff", old, new, "--format", "json").stdout)) == []
+
+
+def test_pyproject_table_copied_into_kzvote_toml_says_where_it_belongs(cli: Run, write: Write, tmp_path: Path) -> None:
+    path = write(bundled_text())
+    (tmp_path / ".kzvote.toml").write_text('[tool.kzvote]\nformat = "json"\n')
+    result = cli("check", path)
+    assert result.exit_code == 2 and "at the top level" in result.stderr and ".kzvote.toml:1:1:" in result.stderr
