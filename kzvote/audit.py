@@ -155,6 +155,17 @@ def stations_path(results: Results, results_path: str | FilePath, override: str 
     return path
 
 
+def at_stations_key(error: KzvoteError, results: Results) -> KzvoteError:
+    """Problems opening the file that `stations:` names, which have no line of their own, are
+    reported where the results file names it."""
+    written = excerpt(results.stations or "")
+    moved = [
+        _stations_key_finding(results, f"{written}: {finding.message}") if finding.position is None and finding.code == "KZ001" else finding
+        for finding in error.findings
+    ]
+    return KzvoteError(moved)
+
+
 def _stations_key_finding(results: Results, message: str) -> Finding:
     return INPUT_RULES["KZ001"].finding(message, file=results.file, position=results.where(("stations",)), path=("stations",))
 

@@ -329,6 +329,8 @@ def audit(
         with _progress(csv_path) as advance:
             result = audit_stations(results, csv_path, str(csv_path), advance)
     except KzvoteError as error:
+        if stations is None:
+            error = audit_module.at_stations_key(error, results)
         _report_unreadable(error, csv_path)
     _finish(audit_view(result, limit), config, _scope(audit_module), format, strict, no_color)
 

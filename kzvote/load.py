@@ -23,7 +23,7 @@ from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source, spelling_index
 from kzvote.readfile import NotRegularFile, open_regular
-from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, RESULTS, Field, Kind
+from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, RESULTS, Field
 from kzvote.text import describe_char, excerpt, unsafe_char
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -423,8 +423,8 @@ class _Reader:
             return None
         # Any scalar's written text is taken as is: a name like "No" or "2022" stays that text.
         text = scalar.value.strip()
-        if not text and (spec.required or spec.kind is Kind.TEXT_LIST):
-            self.problem("KZ007", "is empty; give the text or leave the key out" if not spec.required else f"{spec.name} is empty", path, scalar.at)
+        if not text:  # an empty name, title or path is a figure someone forgot, as an empty count is
+            self.problem("KZ007", f"{spec.name} is empty" if spec.required else "is empty; give the text or leave the key out", path, scalar.at)
             return None
         if spec.pattern and not re.fullmatch(spec.pattern, text):
             self.problem("KZ012", f"'{excerpt(text)}' does not match {spec.pattern} ({spec.doc})", path, scalar.at)

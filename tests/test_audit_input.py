@@ -362,3 +362,10 @@ def test_markdown_says_how_many_findings_the_limit_left_out(cli: Run, tmp_path: 
     shown = [line for line in result.stdout.splitlines() if "KZ803" in line]
     assert len(shown) == 5
     assert "more (--limit N" in result.stdout, result.stdout[-600:]
+
+
+def test_a_stations_file_that_cannot_be_opened_is_located_at_the_stations_key(cli: Run, tmp_path: Path) -> None:
+    results = write_csv(tmp_path, GOOD)
+    results.write_text(results.read_text().replace("stations: stations.csv", "stations: missing.csv"))
+    result = run(cli, results)
+    assert result.exit_code == 2 and "results.yaml:10:" in result.stderr and "missing.csv" in result.stderr
