@@ -59,7 +59,7 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
         "ballot": results.candidates,
     }[sort]
     index = codes_under(findings)
-    rows = [_choice_row(c, tally, ranks.get(id(c)), _status(c, outcome), index) for c in ordered]
+    rows = [_choice_row(c, tally, ranks.get(id(c)), outcome.status(c), index) for c in ordered]
     sections: tuple[int, ...] = ()
     if results.against_all is not None:
         sections = (len(rows),)
@@ -80,14 +80,6 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
         Column("against_all", "Against all", "bool", human=False),
     )
     return Table("candidates", f"Candidates (percentages of {BASE_NAMES[tally.base_kind]})", columns, rows, sections)
-
-
-def _status(choice: Choice, outcome: Any) -> str:
-    if choice is outcome.leader and outcome.elected:
-        return "elected"
-    if not outcome.elected and not outcome.tie_for_first and choice in (outcome.leader, outcome.runner_up):
-        return "runoff"
-    return ""
 
 
 def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, index: dict[tuple, set[str]]) -> dict[str, Any]:
@@ -189,12 +181,15 @@ def outcome_sentence(results: Results) -> str:
     outcome = tally.outcome
     leader, second = outcome.leader, outcome.runner_up
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
+    tied = fmt.names([c.name for c in outcome.tied])
     if outcome.tie_for_first:
-        return f"Tie for first place between {leader.name} and {second.name}"  # type: ignore[union-attr]
+        return f"Tie for first place between {tied} ({fmt.votes(leader.votes.count)} each): the counts alone elect nobody"
     if outcome.elected:
         return f"{leader.name} elected in the first round with {share}"
     if second is None:
         return f"{leader.name} leads with {share}, short of a majority"
+    if outcome.tie_for_second:
+        return f"No majority: {leader.name} ({share}) goes to the runoff; tie between {tied} for the second runoff place, so the runoff partner is undecided"
     return f"No majority: runoff between {leader.name} ({share}) and {second.name}"
 
 
