@@ -107,3 +107,18 @@ def test_one_vote_at_40_percent_says_no_whole_base_fits(cli: Run, write: Write) 
 def test_a_single_base_is_named_once(cli: Run, write: Write) -> None:
     finding = next(f for f in _json(cli, "check", write(SINGLE_BASE), "--notes")["findings"] if f["code"] == "KZ104")
     assert "pin the base to 5" in finding["message"]
+
+
+def test_the_outcome_is_computed_once_for_checks_and_views(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzvote import tally
+    from kzvote.checks import run_checks
+    from kzvote.load import parse
+    from kzvote.views import results as result_views
+
+    results = parse(TIE_FOR_SECOND.encode(), "results.yaml")
+    findings = run_checks(results)
+    computed = results.tally.outcome
+    monkeypatch.setattr(tally, "_tied_with", lambda *_: pytest.fail("the views recomputed the outcome"))
+    view = result_views.report(results, findings)
+    assert results.tally.outcome is computed
+    assert ("Outcome", result_views.outcome_sentence(results)) in view.facts

@@ -50,7 +50,7 @@ def codes_under(findings: Sequence[Finding]) -> dict[tuple, set[str]]:
 
 
 def candidates_table(results: Results, findings: list[Finding], sort: str = "votes") -> Table:
-    tally = Tally(results)
+    tally = results.tally
     ranks = {id(c): i + 1 for i, c in enumerate(tally.ranked())}
     outcome = tally.outcome
     ordered: Sequence[Choice] = {
@@ -102,7 +102,7 @@ def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, ind
 
 
 def turnout_table(results: Results, findings: list[Finding]) -> Table:
-    tally = Tally(results)
+    tally = results.tally
     index = codes_under(findings)
     rows = [_area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied) | {"check": flags(index, ("turnout",))}]
     for region in results.regions:
@@ -145,7 +145,7 @@ def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None,
 
 def implied_base_table(results: Results) -> Table:
     """Per choice: the range of bases its (votes, published percent) allows."""
-    tally = Tally(results)
+    tally = results.tally
     base = tally.base
     rows = []
     for choice in results.choices:
@@ -177,7 +177,7 @@ def implied_base_table(results: Results) -> Table:
 
 
 def outcome_sentence(results: Results) -> str:
-    tally = Tally(results)
+    tally = results.tally
     outcome = tally.outcome
     leader, second = outcome.leader, outcome.runner_up
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
@@ -194,7 +194,7 @@ def outcome_sentence(results: Results) -> str:
 
 
 def turnout_facts(results: Results) -> list[tuple[str, str | int]]:
-    tally = Tally(results)
+    tally = results.tally
     turnout = results.turnout
     facts: list[tuple[str, str | int]] = []
     if turnout.registered and turnout.ballots_cast:
