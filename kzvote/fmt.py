@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from kzvote.arith import format_fixed
@@ -26,3 +27,15 @@ def tolerance(decimals: int) -> str:
 def as_number(value: Fraction | int | None, decimals: int = 6) -> float | None:
     """A Fraction for JSON: a float rounded so that 81.31 prints as 81.31, not 81.31000000000001."""
     return None if value is None else round(float(value), decimals)
+
+
+def names(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return " and ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""
+
+
+def whole_range(lo: int, hi: int | None) -> str:
+    """'5', '5–7' or '5 or more': never a degenerate '5–5'."""
+    if hi is None:
+        return f"{count(lo)} or more"
+    return count(lo) if lo == hi else f"{count(lo)}–{count(hi)}"

@@ -6,10 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from kzvote.arith import decimals_of
 from kzvote.findings import PathPart, Position
+
+if TYPE_CHECKING:
+    from kzvote.tally import Tally
 
 Path = tuple[PathPart, ...]
 
@@ -127,6 +130,14 @@ class Results:
         """Every candidate's name and aliases, case-folded -> the name: how outlets' and CSV
         headers' spellings resolve (kzvote.load.resolve_name)."""
         return spelling_index(self.candidates)
+
+    @cached_property
+    def tally(self) -> Tally:
+        """The derived figures and the outcome, computed once per file: the checks and the views
+        both read this one, so a view can never drift from what the checks decided."""
+        from kzvote.tally import Tally
+
+        return Tally(self)
 
     @property
     def choices(self) -> tuple[Choice, ...]:

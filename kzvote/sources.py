@@ -277,8 +277,7 @@ def _pairs_consistency(ctx: Context, source: Source, pairs: list) -> Iterator[Fi
 def _range(bounds: tuple[int, int | None] | None) -> str:
     if bounds is None:
         return "nothing"
-    lo, hi = bounds
-    return f"{fmt.count(lo)}–{fmt.count(hi)}" if hi is not None else f"{fmt.count(lo)} or more"
+    return fmt.whole_range(*bounds)
 
 
 def _base_fits(ctx: Context, source: Source, interval: Interval, tally: Tally) -> Iterator[Finding]:

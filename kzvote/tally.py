@@ -66,33 +66,68 @@ class Tally:
         runner_up = ranked[1] if len(ranked) > 1 else None
         base = self.base or 0
         majority = self.results.election.majority_percent.value
-        elected = base > 0 and leader.votes.count * 100 > majority * base
-        tie_for_first = runner_up is not None and runner_up.votes.count == leader.votes.count
-        third = ranked[2] if len(ranked) > 2 else None
-        tie_for_second = (
-            not elected and runner_up is not None and third is not None and third.votes.count == runner_up.votes.count
-        )
+        passes = base > 0 and leader.votes.count * 100 > majority * base
+        tied_first = _tied_with(ranked, 0)
+        # second place only matters when nobody is elected: it picks the runoff partner
+        tied_second = _tied_with(ranked, 1) if not passes and not tied_first else ()
         against = self.results.against_all
         return Outcome(
             leader=leader,
             runner_up=runner_up,
             leader_share=share(leader.votes.count, base),
-            elected=elected and not tie_for_first,
-            tie_for_first=tie_for_first,
-            tie_for_second=tie_for_second,
+            elected=passes and not tied_first,
+            tied=tied_first or tied_second,
+            tied_place=1 if tied_first else 2 if tied_second else None,
             against_all_ahead=against is not None and against.votes.count > leader.votes.count,
         )
 
 
+def _tied_with(ranked: list[Choice], place: int) -> tuple[Choice, ...]:
+    """The candidates sharing the votes of ranked[place] when there are two or more, else ()."""
+    if place >= len(ranked):
+        return ()
+    votes = ranked[place].votes.count
+    tied = tuple(c for c in ranked if c.votes.count == votes)
+    return tied if len(tied) > 1 else ()
+
+
 @dataclass(frozen=True)
 class Outcome:
+    """What the counts decide, computed once: the checks (KZ501-503) and the views read it."""
+
     leader: Choice
     runner_up: Choice | None
     leader_share: Fraction | None
-    elected: bool  # elected in the first round
-    tie_for_first: bool
-    tie_for_second: bool
+    elected: bool  # the leader is elected in the first round (never on a tie for first)
+    tied: tuple[Choice, ...]  # the candidates tied for tied_place, in ballot order; () when no tie decides
+    tied_place: int | None  # 1: the winner or both runoff places are undecided; 2: the runoff partner is
     against_all_ahead: bool
+
+    @property
+    def tie_for_first(self) -> bool:
+        return self.tied_place == 1
+
+    @property
+    def tie_for_second(self) -> bool:
+        return self.tied_place == 2
+
+    @property
+    def runoff(self) -> tuple[Choice, ...]:
+        """Who is certain to be in the runoff: the top two, the leader alone on a tie for second,
+        nobody on a tie for first (or when the leader is elected)."""
+        if self.elected or self.tie_for_first or self.runner_up is None:
+            return ()
+        return (self.leader,) if self.tie_for_second else (self.leader, self.runner_up)
+
+    def status(self, choice: Choice) -> str:
+        """elected | runoff | tied | "" — the candidates table's status column."""
+        if self.elected and choice is self.leader:
+            return "elected"
+        if any(choice is c for c in self.tied):
+            return "tied"
+        if any(choice is c for c in self.runoff):
+            return "runoff"
+        return ""
 
 
 def turnout_share(counts: Counts) -> Fraction | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from kzvote import fmt
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
-from kzvote.tally import BASE_NAMES
+from kzvote.tally import BASE_NAMES, Outcome
 
 ELECTED = Rule("KZ501", "elected-first-round", Severity.NOTE, "the leader is elected in the first round")
 RUNOFF = Rule("KZ502", "runoff", Severity.NOTE, "no majority: a runoff between the top two")
@@ -31,9 +31,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     majority = ctx.results.election.majority_percent.text
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
     figures: dict[str, FigureValue] = {"leader": leader.name, "leader_votes": leader.votes.count, "leader_share": fmt.as_number(outcome.leader_share), "majority_percent": float(ctx.results.election.majority_percent.value)}
-    if outcome.tie_for_first or outcome.tie_for_second:
-        place = "first" if outcome.tie_for_first else "second"
-        yield TIED(ctx, f"a tie for {place} place at {fmt.count((leader if outcome.tie_for_first else second).votes.count)} votes; the counts alone do not decide", ("candidates",), figures=figures)  # type: ignore[union-attr]
+    if outcome.tied:
+        yield TIED(ctx, _tie_message(outcome), ("candidates",), figures=figures | {"tied": ", ".join(c.name for c in outcome.tied), "tied_place": outcome.tied_place})
     elif outcome.elected:
         yield ELECTED(ctx, f"{leader.name} is elected in the first round with {share} (more than {majority}%)", leader.path, leader.name, figures)
     elif second is not None:
@@ -41,3 +40,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     against = ctx.results.against_all
     if outcome.against_all_ahead and against is not None:
         yield AGAINST_ALL_AHEAD(ctx, f"against all ({fmt.count(against.votes.count)}) outpolled every candidate; it never wins, {leader.name} leads", against.path, against.name, {"against_all_votes": against.votes.count})
+
+
+def _tie_message(outcome: Outcome) -> str:
+    tied = outcome.tied
+    at = f"at {fmt.votes(tied[0].votes.count)} each"
+    names = fmt.names([c.name for c in tied])
+    if outcome.tie_for_first:
+        return f"a tie for first place between {names} {at}: the counts alone elect nobody"
+    return f"a tie for second place between {names} {at}: the counts alone do not decide who meets {outcome.leader.name} in the runoff"

@@ -19,7 +19,7 @@ class Context:
 
     @cached_property
     def tally(self) -> Tally:
-        return Tally(self.results)
+        return self.results.tally
 
     @cached_property
     def base(self) -> BaseAnalysis:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import looks_rounded
+from kzvote.arith import Interval, looks_rounded
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.implied import Mismatch, percent_sum_is_off
@@ -42,7 +42,7 @@ def _mismatch(ctx: Context, m: Mismatch) -> Finding:
     decimals = m.percent.decimals
     base_name = BASE_NAMES[tally.base_kind]
     fit = m.fitting_votes.whole_numbers()
-    fit_text = "no count fits" if fit is None else f"{fmt.count(fit[0])}–{fmt.count(fit[1])} votes would fit" if fit[1] is not None else f"{fmt.count(fit[0])} votes or more would fit"
+    fit_text = "no count fits" if fit is None else f"{fmt.whole_range(*fit)} votes would fit" if fit[1] is not None else f"{fmt.count(fit[0])} votes or more would fit"
     share_text = fmt.percent(m.share, max(decimals + 2, 4))
     message = (
         f"{m.choice.name}: {fmt.votes(votes)} {'is' if votes == 1 else 'are'} {share_text}% of {fmt.count(m.base)} {base_name}, "
@@ -86,8 +86,27 @@ def _mismatch(ctx: Context, m: Mismatch) -> Finding:
 def _interval_text(ctx: Context) -> str:
     interval = ctx.base.support
     assert interval is not None
-    lo, hi = interval.whole_numbers() or (0, 0)
-    return f"{fmt.count(lo)}–{fmt.count(hi)}" if hi is not None else f"{fmt.count(lo)} or more"
+    return base_range(interval)
+
+
+def base_range(interval: Interval) -> str:
+    """The bases an interval allows, never a degenerate "0–0": one base, a range, an open range,
+    or the exact stretch and the fact that it holds no whole number (1 vote at 40.00% needs 2.5)."""
+    whole = interval.whole_numbers()
+    if whole is None:
+        return f"{fmt.percent(interval.lo)}–{fmt.percent(interval.hi)}, which holds no whole number"
+    return fmt.whole_range(*whole)
+
+
+def _impossible_shares(ctx: Context) -> str:
+    """"C's 1 vote is 40.00% (±0.005) only of 2.4997–2.5003, …" for each published percent that
+    fits no whole base."""
+    analysis = ctx.base
+    impossible = [(c, iv) for c, iv in zip(analysis.published, analysis.intervals) if not iv.empty and iv.whole_numbers() is None]
+    return "; ".join(
+        f"{c.name}'s {fmt.votes(c.votes.count)} {'is' if c.votes.count == 1 else 'are'} {c.percent.text}% ({fmt.tolerance(c.percent.decimals)}) only of {base_range(iv)}"  # type: ignore[union-attr]
+        for c, iv in impossible
+    )
 
 
 def _base_findings(ctx: Context) -> Iterator[Finding]:
@@ -106,7 +125,7 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
         return
     interval = analysis.support
     assert interval is not None
-    lo, hi = interval.whole_numbers() or (0, None)
+    lo, hi = interval.whole_numbers() or (None, None)
     figures |= {"implied_base_min": lo, "implied_base_max": hi, "matches": ",".join(analysis.matching_bases) or "none", "outliers": len(analysis.outliers)}
     others = [k for k in ("valid", "cast", "registered") if k != declared and figures[k] is not None]
     not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(int(figures[k] or 0))})" for k in others if k not in analysis.matching_bases)
@@ -137,19 +156,32 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
         return
     if percent_sum_is_off(ctx.results):
         return  # KZ105 names the gap in the percentages, which says more
-    lo_whole, hi_whole = interval.whole_numbers() or (0, None)
-    gap = f" ({fmt.count(lo_whole - base)} short)" if base < lo_whole else f" ({fmt.count(base - hi_whole)} too many)" if hi_whole is not None else ""
-    if declared == "valid":
-        hint = "a choice may be missing or a count is wrong"
-        misfits = analysis.misfits_at_declared
-        if 0 < len(misfits) <= 2:
-            fixes = " and ".join(f"{c.name}'s {c.percent.text}% should be {fmt.percent(tally.share(c), c.percent.decimals)}%" for c in misfits)  # type: ignore[union-attr]
-            hint += f" — or, if the sum is right, {fixes}"
-    else:
-        hint = "check percent_of and the turnout figures"
     yield NO_COMMON_BASE(
         ctx,
-        f"the published percentages agree on a base of {_interval_text(ctx)}, but {BASE_NAMES[declared]} are {fmt.count(base)}{gap}: {hint}",
+        _off_base_message(ctx, interval, base),
         ("candidates",) if declared == "valid" else ("election", "percent_of"),
         figures=figures,
     )
+
+
+def _off_base_message(ctx: Context, interval: Interval, base: int) -> str:
+    """Where the published percentages put the base, against the declared one, and the likeliest fix."""
+    tally = ctx.tally
+    declared = tally.base_kind
+    whole = interval.whole_numbers()
+    misfits = ctx.base.misfits_at_declared
+    fixes = " and ".join(f"{c.name}'s {c.percent.text}% should be {fmt.percent(tally.share(c), c.percent.decimals)}%" for c in misfits)  # type: ignore[union-attr]
+    if whole is None:
+        # no base at all fits, so no missing choice can explain it: a figure is wrong
+        why = _impossible_shares(ctx) or f"together they allow only {base_range(interval)}"
+        fix = fixes if 0 < len(misfits) <= 2 else "a count or a percent is wrong"
+        return f"the published percentages fit no whole-number base — {why} — so they are not shares of the {fmt.count(base)} {BASE_NAMES[declared]}: {fix}"
+    lo, hi = whole
+    gap = f" ({fmt.count(lo - base)} short)" if base < lo else f" ({fmt.count(base - hi)} too many)" if hi is not None else ""
+    if declared == "valid":
+        hint = "a choice may be missing or a count is wrong"
+        if 0 < len(misfits) <= 2:
+            hint += f" — or, if the sum is right, {fixes}"
+    else:
+        hint = "check percent_of and the turnout figures"
+    return f"the published percentages agree on a base of {base_range(interval)}, but {BASE_NAMES[declared]} are {fmt.count(base)}{gap}: {hint}"

@@ -37,7 +37,7 @@ def turnout_agrees(ctx: Context, counts: Counts, path: Path, where: str) -> Iter
     if counts.ballots_cast.count > counts.registered.count:
         return  # over 100%: KZ204 says so about the counts; the percent cannot fit either
     fitting = votes_fitting_fixed_base(counts.registered.count, published.value, published.decimals).whole_numbers()  # type: ignore[arg-type]
-    fit_text = f"; {fmt.count(fitting[0])}–{fmt.count(fitting[1])} ballots cast would fit" if fitting and fitting[1] is not None else ""
+    fit_text = f"; {fmt.whole_range(*fitting)} ballots cast would fit" if fitting and fitting[1] is not None else ""
     yield TURNOUT_MISMATCH(
         ctx,
         f"{where}turnout is {fmt.count(counts.ballots_cast.count)} / {fmt.count(counts.registered.count)} = "

@@ -50,7 +50,7 @@ def codes_under(findings: Sequence[Finding]) -> dict[tuple, set[str]]:
 
 
 def candidates_table(results: Results, findings: list[Finding], sort: str = "votes") -> Table:
-    tally = Tally(results)
+    tally = results.tally
     ranks = {id(c): i + 1 for i, c in enumerate(tally.ranked())}
     outcome = tally.outcome
     ordered: Sequence[Choice] = {
@@ -59,7 +59,7 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
         "ballot": results.candidates,
     }[sort]
     index = codes_under(findings)
-    rows = [_choice_row(c, tally, ranks.get(id(c)), _status(c, outcome), index) for c in ordered]
+    rows = [_choice_row(c, tally, ranks.get(id(c)), outcome.status(c), index) for c in ordered]
     sections: tuple[int, ...] = ()
     if results.against_all is not None:
         sections = (len(rows),)
@@ -82,14 +82,6 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
     return Table("candidates", f"Candidates (percentages of {BASE_NAMES[tally.base_kind]})", columns, rows, sections)
 
 
-def _status(choice: Choice, outcome: Any) -> str:
-    if choice is outcome.leader and outcome.elected:
-        return "elected"
-    if not outcome.elected and not outcome.tie_for_first and choice in (outcome.leader, outcome.runner_up):
-        return "runoff"
-    return ""
-
-
 def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, index: dict[tuple, set[str]]) -> dict[str, Any]:
     share = tally.share(choice)
     return {
@@ -110,7 +102,7 @@ def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, ind
 
 
 def turnout_table(results: Results, findings: list[Finding]) -> Table:
-    tally = Tally(results)
+    tally = results.tally
     index = codes_under(findings)
     rows = [_area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied) | {"check": flags(index, ("turnout",))}]
     for region in results.regions:
@@ -153,7 +145,7 @@ def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None,
 
 def implied_base_table(results: Results) -> Table:
     """Per choice: the range of bases its (votes, published percent) allows."""
-    tally = Tally(results)
+    tally = results.tally
     base = tally.base
     rows = []
     for choice in results.choices:
@@ -185,21 +177,24 @@ def implied_base_table(results: Results) -> Table:
 
 
 def outcome_sentence(results: Results) -> str:
-    tally = Tally(results)
+    tally = results.tally
     outcome = tally.outcome
     leader, second = outcome.leader, outcome.runner_up
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
+    tied = fmt.names([c.name for c in outcome.tied])
     if outcome.tie_for_first:
-        return f"Tie for first place between {leader.name} and {second.name}"  # type: ignore[union-attr]
+        return f"Tie for first place between {tied} ({fmt.votes(leader.votes.count)} each): the counts alone elect nobody"
     if outcome.elected:
         return f"{leader.name} elected in the first round with {share}"
     if second is None:
         return f"{leader.name} leads with {share}, short of a majority"
+    if outcome.tie_for_second:
+        return f"No majority: {leader.name} ({share}) goes to the runoff; tie between {tied} for the second runoff place, so the runoff partner is undecided"
     return f"No majority: runoff between {leader.name} ({share}) and {second.name}"
 
 
 def turnout_facts(results: Results) -> list[tuple[str, str | int]]:
-    tally = Tally(results)
+    tally = results.tally
     turnout = results.turnout
     facts: list[tuple[str, str | int]] = []
     if turnout.registered and turnout.ballots_cast:
