@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Optional
 
@@ -42,8 +43,12 @@ class Accept:
     position: Position | None
 
     def matches(self, finding: Finding) -> bool:
-        pattern = re.escape(self.path).replace(r"\*", ".*")
-        return finding.code == self.code and re.fullmatch(pattern, finding.path_text) is not None
+        return finding.code == self.code and self._pattern.fullmatch(finding.path_text) is not None
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        # Compiled once: re's own cache holds 512 patterns, and a longer accept list fell off it.
+        return re.compile(re.escape(self.path).replace(r"\*", ".*"))
 
 
 @dataclass(frozen=True)

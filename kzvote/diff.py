@@ -24,8 +24,9 @@ from kzvote.checks import run_checks
 from kzvote.checks.rule import Context, Rule
 from kzvote.errors import KzvoteError
 from kzvote.findings import FigureValue, Finding, Position, Severity
-from kzvote.load import INPUT_RULES, load, parse
+from kzvote.load import INPUT_RULES, MAX_BYTES, load, parse
 from kzvote.model import Counts, Figure, Path, Results
+from kzvote.text import excerpt
 
 COUNT_DECREASED = Rule("KZ701", "count-decreased", Severity.WARNING, "a final count went down without a noted correction")
 CORRECTION_NOTED = Rule("KZ702", "correction-noted", Severity.NOTE, "a final count went down, with a noted correction")
@@ -91,13 +92,22 @@ def read_version(spec: str, new_path: str | FilePath) -> Results:
     target = path or f"./{new.name}"
     name = f"git:{rev}:{path or new.name}"
     try:
-        shown = subprocess.run(["git", "show", *_end_of_options(), f"{rev}:{target}"], cwd=cwd, capture_output=True, timeout=60, check=False)
+        git = subprocess.Popen(["git", "show", *_end_of_options(), f"{rev}:{target}"], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise KzvoteError([UNREADABLE.finding("git is not installed, so git: versions cannot be read", file=name)]) from None
-    if shown.returncode != 0:
-        why = shown.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise KzvoteError([UNREADABLE.finding(f"git show {rev}:{target} failed: {why[0] if why else 'no output'}", file=name)])
-    return parse(shown.stdout, name)
+    with git:
+        assert git.stdout is not None and git.stderr is not None
+        # The same 16 MiB as a file on disk: a blob is read only that far.
+        data = git.stdout.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            git.kill()
+            raise KzvoteError([INPUT_RULES["KZ013"].finding(f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not a results file", file=name)])
+        errors = git.stderr.read(64 * 1024)
+        code = git.wait(timeout=60)
+    if code != 0:
+        why = errors.decode("utf-8", "replace").strip().splitlines()
+        raise KzvoteError([UNREADABLE.finding(f"git show {rev}:{target} failed: {excerpt(why[0]) if why else 'no output'}", file=name)])
+    return parse(data, name)
 
 
 def _refuse_unsafe(spec: str, rev: str, path: str) -> None:

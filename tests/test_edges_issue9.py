@@ -224,3 +224,12 @@ def test_pyproject_table_copied_into_kzvote_toml_says_where_it_belongs(cli: Run,
     (tmp_path / ".kzvote.toml").write_text('[tool.kzvote]\nformat = "json"\n')
     result = cli("check", path)
     assert result.exit_code == 2 and "at the top level" in result.stderr and ".kzvote.toml:1:1:" in result.stderr
+
+
+def test_a_git_blob_is_read_only_as_far_as_the_size_cap(cli: Run, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzvote import diff as diff_module
+
+    monkeypatch.setattr(diff_module, "MAX_BYTES", 1_000)  # the real cap is 16 MiB, as for files on disk
+    result = cli("diff", "git:HEAD", repo / "results.yaml", "--format", "json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["findings"][0]["code"] == "KZ013"
