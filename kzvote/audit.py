@@ -51,9 +51,10 @@ LINE_LIMIT = 65_536  # characters in a header or a row: real rows are a few hund
 # The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
 MAX_COUNT = 99_999_999_999
 SUBJECT_LIMIT = 80  # characters of a station id a finding carries as its subject
-# Control characters in a row (as latin1 text, so only C0 and DEL: C1 would match UTF-8 bytes).
-# numpy would also drop a trailing NUL from an id, merging "06-1\0" into "06-1".
-ROW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The characters kzvote.text refuses, as they stand in a row read as latin1: C0 (tab too) and DEL
+# as themselves; C1, the line separators and the bidi marks as their UTF-8 bytes. numpy would also
+# drop a trailing NUL from an id, merging "06-1\0" into "06-1".
+ROW_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 MAX_COUNT_DIGITS = len(str(MAX_COUNT))  # checked before int(), which refuses 4,300 digits and more
 GZIP_MAGIC = b"\x1f\x8b"
 COUNT_COLUMNS = ("registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots")
@@ -463,7 +464,8 @@ def _refuse_control_rows(lines: list[str], numbers: list[int], state: _State, co
             kept_lines.append(line)
             kept_numbers.append(number)
             continue
-        collect.add(BAD_ROW, f"holds {describe_char(found.group())}, a control character; a station row is text", number, found.start() + 1, "")
+        char = found.group().encode("latin1").decode("utf-8")
+        collect.add(BAD_ROW, f"holds {describe_char(char)}, a control or bidi character; a station row is plain text", number, found.start() + 1, "")
         state.unreadable_row(None, number)
     return kept_lines, kept_numbers
 

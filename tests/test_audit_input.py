@@ -331,7 +331,7 @@ def test_a_count_cell_of_thousands_of_digits_is_a_bad_cell_not_a_bug(cli: Run, t
     assert len(found) == 1 and found[0]["line"] == 2 and len(found[0]["message"]) < 200
 
 
-@pytest.mark.parametrize("cell", ["N-1\0", "N-\0X", "N-1\x1b[2J"])
+@pytest.mark.parametrize("cell", ["N-1\0", "N-\0X", "N-1\x1b[2J", "N-1\t", "N-\u202e1", "N-1\u2028", "N-1\x85"])
 def test_a_control_character_in_a_row_is_a_located_row_error(cli: Run, tmp_path: Path, cell: str) -> None:
     code, doc = audit_doc(cli, write_csv(tmp_path, GOOD.replace("N-1,", f"{cell},") + "N-1,North,1,1,0,1,0\n"))
     assert code == 1
@@ -340,7 +340,7 @@ def test_a_control_character_in_a_row_is_a_located_row_error(cli: Run, tmp_path:
 
 
 def test_a_station_id_is_carried_exactly_in_json(cli: Run, tmp_path: Path) -> None:
-    odd = "N-\u202e1"
+    odd = 'N-"\\1'  # quote and backslash: escaped once by JSON, not twice
     code, doc = audit_doc(cli, write_csv(tmp_path, GOOD.replace("N-1,North,1000,800,10,530,260", f"{odd},North,1000,800,10,530,261")))
     assert code == 1
     assert odd in [f["subject"] for f in doc["findings"]]
