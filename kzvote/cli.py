@@ -15,7 +15,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
-from typer._click.exceptions import ClickException  # typer vendors click; the bound in pyproject keeps this path
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer vendors click; pyproject bounds typer
+from typer.exceptions import Abort
 
 from kzvote import __version__
 from kzvote.findings import Finding, Severity, worst
@@ -421,16 +422,20 @@ def main() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `kzvote report | head`: end quietly as cat does, instead of an exit code that means "findings".
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    machine = _machine_format(sys.argv[1:])
     try:
-        if machine:
-            # Usage errors come back as exceptions here, so that they too become a document.
-            _exit_now(app(standalone_mode=False))
-        app()
+        # Not standalone: usage errors come back as exceptions, to be said in one line (and as a
+        # document when a script asked for JSON or SARIF) instead of Typer's box.
+        _exit_now(app(standalone_mode=False))
     except SystemExit as done:
         _exit_now(done.code)
-    except ClickException as error:  # only without standalone mode: a usage error, machine output asked for
-        _usage_document(error, machine or "json")
+    except NoArgsIsHelpError as error:  # `kzvote` alone: the help, as Click prints it
+        error.show()
+        _exit_now(EXIT_BAD_INPUT)
+    except ClickException as error:
+        _usage_error(error, _machine_format(sys.argv[1:]))
+    except (Abort, KeyboardInterrupt):
+        _stderr("kzvote: interrupted")
+        _exit_now(130)
     except CannotWrite as failure:
         _cannot_write(failure.error)
     except OSError as error:
@@ -460,16 +465,23 @@ def _machine_format(args: list[str]) -> str | None:
 MACHINE_FORMATS = ("json", "sarif")
 
 
-def _usage_document(error: ClickException, chosen: str) -> NoReturn:
-    """The usage message on stderr as always, and on stdout a document with no findings that says
-    why nothing ran (exit 2)."""
+def _usage_error(error: ClickException, machine: str | None) -> NoReturn:
+    """One line on stderr, with where to look; for a script that asked for JSON or SARIF, also a
+    document with no findings that says why nothing ran (exit 2)."""
+    from kzvote.render.safe import visible
     from kzvote.views import View
 
-    error.show()
     command = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), "")
-    view = View(command, "", facts=[("Usage error", error.format_message())], exit_code=EXIT_BAD_INPUT)
-    _write(view, chosen, color=False)
+    help_hint = f"kzvote {command} --help" if command in app_commands() else "kzvote --help"
+    _stderr(f"kzvote: usage: {visible(error.format_message())} (see {visible(help_hint)}; exit 2)")
+    if machine:
+        view = View(command, "", facts=[("Usage error", error.format_message())], exit_code=EXIT_BAD_INPUT)
+        _write(view, machine, color=False)
     _exit_now(EXIT_BAD_INPUT)
+
+
+def app_commands() -> set[str]:
+    return {command.name or command.callback.__name__ for command in app.registered_commands if command.callback}
 
 
 def _internal_error(error: Exception) -> NoReturn:

@@ -179,7 +179,7 @@ def test_piped_table_is_not_squeezed(cli: Run) -> None:
 def test_a_bug_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from kzvote import cli as cli_module
 
-    def broken() -> None:
+    def broken(**options: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli_module, "app", broken)

@@ -211,4 +211,11 @@ def test_usage_errors_still_give_the_document_asked_for(args: tuple[str, ...]) -
         assert document["version"] == "2.1.0"
     else:
         assert document["summary"]["exit_code"] == 2 and document["findings"] == [] and document["facts"]["usage_error"]
-    assert "Usage" in result.stderr or "Error" in result.stderr
+    assert result.stderr.startswith("kzvote: usage: ") and result.stderr.count("\n") == 1  # one line, no box
+
+
+@pytest.mark.parametrize("args", [("report", "-f", "xml"), ("audit", "--limit", "abc"), ("bogus",)])
+def test_usage_errors_are_one_line_with_where_to_look(args: tuple[str, ...]) -> None:
+    result = subprocess.run(kzvote(*args), capture_output=True, text=True, timeout=60, cwd=BUNDLED.parent)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "--help" in result.stderr and "╭" not in result.stderr
