@@ -219,3 +219,21 @@ def test_usage_errors_are_one_line_with_where_to_look(args: tuple[str, ...]) -> 
     result = subprocess.run(kzvote(*args), capture_output=True, text=True, timeout=60, cwd=BUNDLED.parent)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "--help" in result.stderr and "╭" not in result.stderr
+
+
+def test_a_narrow_terminal_says_which_columns_it_left_out() -> None:
+    import io as _io
+
+    from rich.console import Console
+
+    from kzvote.checks import run_checks
+    from kzvote.load import load
+    from kzvote.render.table import _draw
+    from kzvote.views import results as views
+
+    results = load(BUNDLED)
+    view = views.report(results, run_checks(results))
+    for width, hidden in ((80, True), (240, False)):
+        out = _io.StringIO()
+        _draw(view, Console(file=out, width=width, no_color=True, markup=False, highlight=False))
+        assert ("not shown at 80 columns:" in out.getvalue() and "Status" in out.getvalue()) is hidden, out.getvalue()

@@ -87,13 +87,20 @@ def fitted_tables(table: Table, console: Console) -> list[RichTable]:
 
 def fitted_table(table: Table, console: Console, columns: list[Column]) -> RichTable:
     """The table with the least important columns dropped until it fits the terminal."""
-    columns = list(columns)
+    original, columns = list(columns), list(columns)
+    hidden: list[Column] = []
     while True:
         candidate = rich_table(table, columns)
         droppable = [c for c in columns if c.priority < 9]
         if not droppable or _natural_width(candidate, console) <= console.width:
+            if hidden:  # never silently: the reader learns what is missing and where to find it
+                names = ", ".join(c.label for c in sorted(hidden, key=original.index))
+                candidate.caption = f"not shown at {console.width} columns: {names} (a wider terminal, or --format markdown, shows them)"
+                candidate.caption_justify = "left"
             return candidate
-        columns.remove(min(droppable, key=lambda c: c.priority))
+        dropped = min(droppable, key=lambda c: c.priority)
+        columns.remove(dropped)
+        hidden.append(dropped)
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
