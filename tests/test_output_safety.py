@@ -167,9 +167,13 @@ def test_a_file_name_starting_with_two_colons_is_no_workflow_command(cli: Run, t
 
 
 def test_the_escapes_are_visible_and_json_stays_exact() -> None:
-    from kzvote.render.safe import json_text, visible
+    import io as _io
+
+    from kzvote.render.safe import visible, write_json
 
     assert visible("a\x1b[2J\u202e\x85\x7f\t\n\u2028") == "a\\x1b[2J\\u202e\\x85\\x7f\\x09\\x0a\\u2028"
     assert visible("  ::error x") == "  \\x3a:error x" and visible("12:07 a::b") == "12:07 a::b"
-    text = json_text({"name": "a\x1b\u202e\x85\x7f\u2066"})
-    assert RAW_UNSAFE.search(text) is None and json.loads(text) == {"name": "a\x1b\u202e\x85\x7f\u2066"}
+    stream = _io.StringIO()
+    write_json({"name": "a\x1b\u202e\x85\x7f\u2066", "many": ["\u202e" * 10] * 20_000}, stream)  # written in pieces
+    text = stream.getvalue()
+    assert RAW_UNSAFE.search(text) is None and json.loads(text)["name"] == "a\x1b\u202e\x85\x7f\u2066"

@@ -4,7 +4,7 @@ A new format is a new module here and a line in FORMATS; commands and checks do 
 Modules are imported only when chosen, so `--format json` never pays for Rich.
 
 Every string of a data file is untrusted: render() hands text formats a view made safe by
-render.safe, and JSON formats write through render.safe.json_text.
+render.safe, and JSON formats write through render.safe.write_json.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ FORMATS = {
     "github": "kzvote.render.github",
     "sarif": "kzvote.render.sarif",
 }
-# These keep every string exact and write unsafe characters as JSON \u escapes (render.safe.json_text);
+# These keep every string exact and write unsafe characters as JSON \u escapes (render.safe.write_json);
 # all others are given a view whose strings show them as visible escapes.
 JSON_FORMATS = {"json", "sarif"}
 

@@ -7,7 +7,7 @@ from typing import Any, TextIO
 from kzvote import __version__
 from kzvote.render import Options
 from kzvote.render.cells import finding_record, machine, machine_columns
-from kzvote.render.safe import json_text
+from kzvote.render.safe import write_json
 from kzvote.views import View
 
 
@@ -28,4 +28,4 @@ def document(view: View) -> dict[str, Any]:
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
-    stream.write(json_text(document(view)) + "\n")
+    write_json(document(view), stream)

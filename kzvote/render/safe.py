@@ -4,7 +4,7 @@ paragraph separators are written as visible escapes (\\x1b, \\u202e), so a name 
 drive the terminal nor hide or reorder text, and a reader still sees that something is there.
 
 Text formats get a View whose every string went through `visible`; JSON formats keep the strings
-exact and let `json_text` write those characters as JSON \\u escapes instead.
+exact and let `write_json` write those characters as JSON \\u escapes instead.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any
+from typing import Any, TextIO
 
 from kzvote.findings import Finding
 from kzvote.text import UNSAFE, UNSAFE_BEYOND_C0, escape
@@ -31,9 +31,22 @@ def visible(text: str) -> str:
     return WORKFLOW_COMMAND.sub(r"\1\\x3a", text) if "::" in text else text
 
 
-def json_text(document: Any) -> str:
-    """Indented JSON, readable (non-ASCII as is) but with every unsafe character \\u-escaped."""
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+def write_json(document: Any, stream: TextIO) -> None:
+    """Indented JSON, readable (non-ASCII as is) but with every unsafe character \\u-escaped,
+    written in pieces: a large document is never held twice as one string."""
+    pending: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(document):
+        pending.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            stream.write(_json_escaped("".join(pending)))
+            pending, size = [], 0
+    stream.write(_json_escaped("".join(pending)) + "\n")
+
+
+def _json_escaped(text: str) -> str:
+    # json.dumps has escaped C0 itself; DEL, C1, bidi marks and surrogates it leaves raw.
     return UNSAFE_BEYOND_C0.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

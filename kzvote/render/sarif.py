@@ -13,7 +13,7 @@ from urllib.parse import quote
 from kzvote import __version__
 from kzvote.findings import Finding, Severity
 from kzvote.render import Options
-from kzvote.render.safe import json_text
+from kzvote.render.safe import write_json
 from kzvote.views import View
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -87,4 +87,4 @@ def document(view: View) -> dict[str, Any]:
 
 
 def render(view: View, stream: TextIO, options: Options) -> None:
-    stream.write(json_text(document(view)) + "\n")
+    write_json(document(view), stream)
