@@ -32,7 +32,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kzvote import fmt
 from kzvote.errors import KzvoteError
@@ -41,9 +41,6 @@ from kzvote.load import GROUPED_COUNT, INPUT_RULES, did_you_mean, resolve_name
 from kzvote.model import AGAINST_ALL, Figure, Results
 from kzvote.readfile import NotRegularFile, open_regular
 from kzvote.text import describe_char, excerpt
-
-if TYPE_CHECKING:
-    pass
 
 CHUNK_ROWS = 65_536
 KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
@@ -135,7 +132,6 @@ class Audit:
     @property
     def dropped(self) -> int:
         return sum(self.counts.values()) - len(self.findings)
-
 
 
 def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath:

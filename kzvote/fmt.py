@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from kzvote.arith import format_fixed
+from kzvote.arith import Interval, format_fixed
 
 
 def count(value: int) -> str:
@@ -39,3 +39,12 @@ def whole_range(lo: int, hi: int | None) -> str:
     if hi is None:
         return f"{count(lo)} or more"
     return count(lo) if lo == hi else f"{count(lo)}–{count(hi)}"
+
+
+def base_range(interval: Interval) -> str:
+    """The bases an interval allows, never a degenerate "0–0": one base, a range, an open range,
+    or the exact stretch and the fact that it holds no whole number (1 vote at 40.00% needs 2.5)."""
+    whole = interval.whole_numbers()
+    if whole is None:
+        return f"{percent(interval.lo)}–{percent(interval.hi)}, which holds no whole number"
+    return whole_range(*whole)

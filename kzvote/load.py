@@ -441,34 +441,30 @@ class _Reader:
         return _Located(scalar.value, scalar.at)
 
     def _read_date(self, node: _Node, spec: Field, path: Path) -> _Located | None:
-        scalar = self._scalar(node, path, "an ISO date (YYYY-MM-DD)")
+        return self._read_iso(node, path, ISO_DATE, dt.date.fromisoformat, "an ISO date (YYYY-MM-DD)", "an ISO date (YYYY-MM-DD)")
+
+    def _read_datetime(self, node: _Node, spec: Field, path: Path) -> _Located | None:
+        # (the time, as written): sources are ordered by it, and shown as written
+        return self._read_iso(
+            node, path, ISO_DATETIME, lambda text: (_datetime(text), text), "an ISO date or date-time", "an ISO date or date-time (2022-11-22 or 2022-11-22T12:07, optionally +06:00)"
+        )
+
+    def _read_iso(self, node: _Node, path: Path, form: re.Pattern[str], read: Any, expected: str, form_text: str) -> _Located | None:
+        """A date or date-time in the extended ISO form: `expected` names the kind of value, `form_text`
+        the form a refused text should take."""
+        scalar = self._scalar(node, path, expected)
         if scalar is None:
             return None
         text = scalar.value.strip()
         # The form is checked first: Python 3.11's fromisoformat also takes 20221120 and 2022-W47-7.
-        if ISO_DATE.fullmatch(text):
-            try:
-                return _Located(dt.date.fromisoformat(text), scalar.at)
-            except ValueError:
-                self.problem("KZ012", f"'{text}': {_no_such_day(text)}", path, scalar.at)
-                return None
-        self.problem("KZ012", f"'{excerpt(text)}' is not an ISO date (YYYY-MM-DD)", path, scalar.at)
-        return None
-
-    def _read_datetime(self, node: _Node, spec: Field, path: Path) -> _Located | None:
-        scalar = self._scalar(node, path, "an ISO date or date-time")
-        if scalar is None:
+        if not form.fullmatch(text):
+            self.problem("KZ012", f"'{excerpt(text)}' is not {form_text}", path, scalar.at)
             return None
-        text = scalar.value.strip()
-        if ISO_DATETIME.fullmatch(text):
-            try:
-                # "Z" is read by fromisoformat only from Python 3.11 on.
-                return _Located((dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text), text), scalar.at)
-            except ValueError:
-                self.problem("KZ012", f"'{text}': {_no_such_day(text[:10]) or 'no such time of day'}", path, scalar.at)
-                return None
-        self.problem("KZ012", f"'{excerpt(text)}' is not an ISO date or date-time (2022-11-22 or 2022-11-22T12:07, optionally +06:00)", path, scalar.at)
-        return None
+        try:
+            return _Located(read(text), scalar.at)
+        except ValueError:
+            self.problem("KZ012", f"'{text}': {_no_such_day(text[:10]) or 'no such time of day'}", path, scalar.at)
+            return None
 
     def _read_count(self, node: _Node, spec: Field, path: Path) -> Figure | None:
         scalar = self._scalar(node, path, "a whole number of votes")
@@ -556,6 +552,11 @@ def _split_thousands(before: tuple[_Node, _Node], key: _Scalar, value: _Node) ->
         return (f"'{previous_key.value}: {previous_value.value},{key.value}' uses a comma as thousands separator, which ends the "
                 f"value inside {{…}}; write {previous_key.value}: {digits} (digits only)")
     return None
+
+
+def _datetime(text: str) -> dt.datetime:
+    # "Z" is read by fromisoformat only from Python 3.11 on.
+    return dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
 
 
 def _no_such_day(text: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import Interval, looks_rounded
+from kzvote.arith import Interval, looks_rounded, round_half_up
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.implied import Mismatch, percent_sum_is_off
@@ -76,7 +76,7 @@ def _mismatch(ctx: Context, m: Mismatch) -> Finding:
             "difference": fmt.as_number(None if m.share is None else m.share - m.percent.value),
             "fit_votes_min": None if fit is None else fit[0],
             "fit_votes_max": None if fit is None else fit[1],
-            "fit_percent": fmt.as_number(Fraction(fmt.percent(m.share, decimals))) if m.share is not None else None,
+            "fit_percent": fmt.as_number(round_half_up(m.share, decimals)) if m.share is not None else None,
             # a number, like every figure: a percent at published_decimals, or a count
             "suggestion": (fmt.as_number(Fraction(slip.value)) if m.blames_percent else int(slip.value)) if slip else None,
         },
@@ -86,16 +86,7 @@ def _mismatch(ctx: Context, m: Mismatch) -> Finding:
 def _interval_text(ctx: Context) -> str:
     interval = ctx.base.support
     assert interval is not None
-    return base_range(interval)
-
-
-def base_range(interval: Interval) -> str:
-    """The bases an interval allows, never a degenerate "0–0": one base, a range, an open range,
-    or the exact stretch and the fact that it holds no whole number (1 vote at 40.00% needs 2.5)."""
-    whole = interval.whole_numbers()
-    if whole is None:
-        return f"{fmt.percent(interval.lo)}–{fmt.percent(interval.hi)}, which holds no whole number"
-    return fmt.whole_range(*whole)
+    return fmt.base_range(interval)
 
 
 def _impossible_shares(ctx: Context) -> str:
@@ -104,7 +95,7 @@ def _impossible_shares(ctx: Context) -> str:
     analysis = ctx.base
     impossible = [(c, iv) for c, iv in zip(analysis.published, analysis.intervals) if not iv.empty and iv.whole_numbers() is None]
     return "; ".join(
-        f"{c.name}'s {fmt.votes(c.votes.count)} {'is' if c.votes.count == 1 else 'are'} {c.percent.text}% ({fmt.tolerance(c.percent.decimals)}) only of {base_range(iv)}"  # type: ignore[union-attr]
+        f"{c.name}'s {fmt.votes(c.votes.count)} {'is' if c.votes.count == 1 else 'are'} {c.percent.text}% ({fmt.tolerance(c.percent.decimals)}) only of {fmt.base_range(iv)}"  # type: ignore[union-attr]
         for c, iv in impossible
     )
 
@@ -173,7 +164,7 @@ def _off_base_message(ctx: Context, interval: Interval, base: int) -> str:
     fixes = " and ".join(f"{c.name}'s {c.percent.text}% should be {fmt.percent(tally.share(c), c.percent.decimals)}%" for c in misfits)  # type: ignore[union-attr]
     if whole is None:
         # no base at all fits, so no missing choice can explain it: a figure is wrong
-        why = _impossible_shares(ctx) or f"together they allow only {base_range(interval)}"
+        why = _impossible_shares(ctx) or f"together they allow only {fmt.base_range(interval)}"
         fix = fixes if 0 < len(misfits) <= 2 else "a count or a percent is wrong"
         return f"the published percentages fit no whole-number base — {why} — so they are not shares of the {fmt.count(base)} {BASE_NAMES[declared]}: {fix}"
     lo, hi = whole
@@ -184,4 +175,4 @@ def _off_base_message(ctx: Context, interval: Interval, base: int) -> str:
             hint += f" — or, if the sum is right, {fixes}"
     else:
         hint = "check percent_of and the turnout figures"
-    return f"the published percentages agree on a base of {base_range(interval)}, but {BASE_NAMES[declared]} are {fmt.count(base)}{gap}: {hint}"
+    return f"the published percentages agree on a base of {fmt.base_range(interval)}, but {BASE_NAMES[declared]} are {fmt.count(base)}{gap}: {hint}"

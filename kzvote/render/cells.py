@@ -7,7 +7,7 @@ from typing import Any
 
 from kzvote.arith import format_fixed
 from kzvote.findings import Finding
-from kzvote.views import Column, Percent, Table
+from kzvote.views import Column, Percent, Table, View
 
 BAR_WIDTH = 20
 
@@ -120,9 +120,10 @@ def shown_findings(findings: list[Finding], notes: bool, limit: int | None = Non
     return shown if limit is None else shown[:limit]
 
 
-def more_text(view: Any, shown: int, hidden: int) -> str:
-    """The line after a cut list of findings: how many more, and where they all are."""
-    hidden += view.dropped
+def more_text(view: View, shown: int) -> str:
+    """The line after a list of `shown` findings that --limit or a per-code cap cut: how many
+    more, and where they all are."""
+    hidden = len(shown_findings(view.findings, view.notes)) - shown + view.dropped
     if hidden and view.dropped:
         return (f"… and {hidden:,} more (showing {shown:,} of {shown + hidden:,}; --format json or csv keep "
                 f"the first {view.kept_per_code:,} of each code)")

@@ -62,7 +62,7 @@ def render(view: View, stream: TextIO, options: Options) -> None:
     lines.append(f"### {view.findings_title}: {summary_text(view.summary)}")
     lines.append("")
     lines += [_finding_item(f) for f in shown] or ["- none"]
-    more = more_text(view, len(shown), len(shown_findings(view.findings, view.notes)) - len(shown))
+    more = more_text(view, len(shown))
     if more:
         lines.append(f"- {_text(more)}")
     stream.write("\n".join(lines) + "\n")

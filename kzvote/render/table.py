@@ -136,7 +136,6 @@ def _draw(view: View, console: Console) -> None:
 
 def _print_findings(console: Console, view: View) -> None:
     shown = shown_findings(view.findings, view.notes, view.limit)
-    hidden = len(shown_findings(view.findings, view.notes)) - len(shown)
     summary = view.summary
     head = Text(f"{view.findings_title}: ", style="bold")
     if summary["errors"] or summary["warnings"]:
@@ -164,6 +163,6 @@ def _print_findings(console: Console, view: View) -> None:
         if finding.accepted:
             line.append(f" — accepted: {finding.accepted}", style="dim")
         console.print(line)
-    more = more_text(view, len(shown), hidden)
+    more = more_text(view, len(shown))
     if more:
         console.print(Text(f"  {more}", style="dim"))
