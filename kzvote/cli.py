@@ -373,30 +373,25 @@ def check(
     from dataclasses import replace
 
     from kzvote.checks import run_checks
-    from kzvote.config import Config, mark, stale
+    from kzvote.config import Config, apply_each
     from kzvote.errors import KzvoteError
     from kzvote.load import load
     from kzvote.views import results as views
     from kzvote.views.files import files_table
 
     paths = files or [resolve_file(None)]
-    findings: list[Finding] = []
     unreadable = False
     scope = _scope(*_checks())
     config = Config()
-    # an accept entry is stale only if it matched in none of the files its configuration covers
-    configs: dict[str | None, tuple[Config, set[int]]] = {}
+    runs: list[tuple[Config, list[Finding]]] = []
     for path in paths:
         config = _config_or_exit(path)
         try:
             found = run_checks(load(path))
         except KzvoteError as error:
             found, unreadable = error.findings, True
-        marked, used = mark(config, found)
-        configs.setdefault(config.file, (config, set()))[1].update(used)
-        findings += marked
-    for each, used in configs.values():
-        findings += stale(each, used, scope)
+        runs.append((config, found))
+    findings = apply_each(runs, scope)
     view = views.check(", ".join(map(str, paths)), findings, notes)
     view = replace(view, tables=[files_table([str(path) for path in paths], view.findings)])
     # accepts were applied above; the last file's configuration picks format and strict

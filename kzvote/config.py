@@ -273,5 +273,18 @@ def stale(config: Config, used: set[int], scope: set[str]) -> list[Finding]:
 
 def apply(config: Config, findings: Iterable[Finding], scope: set[str]) -> list[Finding]:
     """Mark accepted findings, and warn about accept entries that matched nothing (one data file)."""
-    marked, used = mark(config, findings)
-    return marked + stale(config, used, scope)
+    return apply_each([(config, findings)], scope)
+
+
+def apply_each(runs: Iterable[tuple[Config, Iterable[Finding]]], scope: set[str]) -> list[Finding]:
+    """apply() over several data files, each with its configuration: an accept entry is stale only
+    if it matched in none of the files its configuration covers."""
+    out: list[Finding] = []
+    used_by: dict[str | None, tuple[Config, set[int]]] = {}
+    for config, findings in runs:
+        marked, used = mark(config, findings)
+        used_by.setdefault(config.file, (config, set()))[1].update(used)
+        out += marked
+    for config, used in used_by.values():
+        out += stale(config, used, scope)
+    return out
