@@ -52,6 +52,10 @@ class Finding:
     file: str = ""
     figures: Mapping[str, FigureValue] = field(default_factory=dict)
     accepted: str | None = None  # the reason, when the project's configuration accepts it
+    # The explanation model (kzvote.checks.resolve): the figures a finding is computed from, a "*"
+    # standing for any index or name; and the figures it says are wrong (one, or several equals).
+    rests_on: tuple[tuple[PathPart, ...], ...] = ()
+    blames: tuple[tuple[PathPart, ...], ...] = ()
 
     @property
     def path_text(self) -> str:

@@ -12,6 +12,7 @@ from kzvote.arith import decimals_of
 from kzvote.findings import PathPart, Position
 
 if TYPE_CHECKING:
+    from kzvote.attribution import Analysis
     from kzvote.tally import Tally
 
 Path = tuple[PathPart, ...]
@@ -138,6 +139,14 @@ class Results:
         from kzvote.tally import Tally
 
         return Tally(self)
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """The relations among the figures, which hold, and what explains those that do not:
+        decided once, read by the checks and the views alike."""
+        from kzvote.attribution import Analysis
+
+        return Analysis(self)
 
     @property
     def choices(self) -> tuple[Choice, ...]:

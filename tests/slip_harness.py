@@ -10,8 +10,9 @@ make two; notes never count; nor do accepted findings):
                    the unique one-keystroke fit of the slipped text, the finding suggests it
                    (figures["suggestion"], or "did you mean <original>" in the message); a
                    suggestion it makes otherwise must be one of the fits.
-  ambiguous-named  one counting finding, located elsewhere, whose message or a text figure names the
-                   slipped figure's path (e.g. "candidates[2].votes") — no finding does this yet.
+  ambiguous-named  one counting finding that blames several figures as equally likely (Finding.blames)
+                   and names the slipped one among them by its path (e.g. "candidates[2].votes"); or
+                   one located elsewhere whose message or a text figure names the slipped path.
   missed           no counting finding, and the oracle (violations) proves the slipped file
                    consistent: every published percent within its closed window ±h of its declared
                    base (valid = all choices, cast, registered), every turnout_percent within its
@@ -301,6 +302,9 @@ def classify(results: Results, slipped: Results, suspect: Suspect, slipped_text:
     if len(counted) > 1:
         return "wrong", f"{len(counted)} findings: " + ", ".join(_describe(f) for f in counted)
     finding = counted[0]
+    if len(finding.blames) > 1:  # one finding naming several equally good suspects
+        named = suspect.path in finding.blames and suspect.path_text in finding.message
+        return ("ambiguous-named", "") if named else ("wrong", f"{_describe(finding)} names suspects without {suspect.path_text}")
     if finding.path != suspect.path:
         named = suspect.path_text in finding.message or any(isinstance(v, str) and suspect.path_text in v for v in finding.figures.values())
         return ("ambiguous-named", "") if named else ("wrong", f"blamed {_describe(finding)}")

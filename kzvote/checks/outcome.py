@@ -32,14 +32,27 @@ def check(ctx: Context) -> Iterator[Finding]:
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
     figures: dict[str, FigureValue] = {"leader": leader.name, "leader_votes": leader.votes.count, "leader_share": fmt.as_number(outcome.leader_share), "majority_percent": float(ctx.results.election.majority_percent.value)}
     if outcome.tied:
-        yield TIED(ctx, _tie_message(outcome), ("candidates",), figures=figures | {"tied": ", ".join(c.name for c in outcome.tied), "tied_place": outcome.tied_place})
+        yield TIED(
+            ctx,
+            _tie_message(outcome),
+            ("candidates",),
+            figures=figures | {"tied": ", ".join(c.name for c in outcome.tied), "tied_place": outcome.tied_place},
+            rests_on=tuple(c.path + ("votes",) for c in outcome.tied),  # a wrong count among them may be all the tie is
+        )
     elif outcome.elected:
         yield ELECTED(ctx, f"{leader.name} is elected in the first round with {share} (more than {majority}%)", leader.path, leader.name, figures)
     elif second is not None:
         yield RUNOFF(ctx, f"no candidate has more than {majority}%: runoff between {leader.name} ({share}) and {second.name}", leader.path, leader.name, figures | {"runner_up": second.name})
     against = ctx.results.against_all
     if outcome.against_all_ahead and against is not None:
-        yield AGAINST_ALL_AHEAD(ctx, f"against all ({fmt.count(against.votes.count)}) outpolled every candidate; it never wins, {leader.name} leads", against.path, against.name, {"against_all_votes": against.votes.count})
+        yield AGAINST_ALL_AHEAD(
+            ctx,
+            f"against all ({fmt.count(against.votes.count)}) outpolled every candidate; it never wins, {leader.name} leads",
+            against.path,
+            against.name,
+            {"against_all_votes": against.votes.count},
+            rests_on=(against.path + ("votes",), leader.path + ("votes",)),
+        )
 
 
 def _tie_message(outcome: Outcome) -> str:

@@ -4,8 +4,8 @@ KZ105 percent-sum  the published percentages of all choices add up to more than 
 
 Runs when the base is valid votes and every choice has a percent. When the shares all fit their
 counts this cannot fail, so it speaks when they do not: a sum of 97.78 says "a choice of about 2.22%
-is missing" more plainly than the base does (KZ103 then stays quiet). A percent already flagged as a
-typo moved the sum too, and is not reported twice.
+is missing" more plainly than the base does (KZ103 then stays quiet). A percent that attribution
+finds wrong moved the sum too, and explains this finding.
 
 Passes: 81.31 + 3.42 + 2.60 + 2.53 + 2.22 + 2.12 + 5.8 = 100.00, tolerance 6 x 0.005 + 0.05.
 """
@@ -24,8 +24,11 @@ RULES = (PERCENT_SUM,)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    if not percent_sum_is_off(ctx.results) or any(m.blames_percent for m in ctx.base.mismatches):
+    if not percent_sum_is_off(ctx.results):
         return
+    # When every share agrees on a base beyond the declared one, the gap is the explanation; else a
+    # wrong percent that attribution finds explains this finding, which rests on every percent.
+    explains = any(e.shares == "base-off" for e in ctx.analysis.explanations)
     total, tolerance = published_sum(ctx.results)  # type: ignore[misc]
     decimals = max(c.percent.decimals for c in ctx.results.choices)  # type: ignore[union-attr]
     gap = 100 - total
@@ -35,4 +38,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         f"the published percentages add up to {format_fixed(total, decimals)}, not 100 (±{format_fixed(tolerance, decimals + 1)} for rounding){hint}",
         ("candidates",),
         figures={"sum": float(total), "tolerance": float(tolerance), "choices": len(ctx.results.choices)},
+        rests_on=(("candidates", "*", "percent"), ("against_all", "percent")),
+        blames=(("candidates",),) if explains else (),
     )

@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from kzvote.attribution import Analysis
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.findings import Rule as BaseRule
 from kzvote.implied import BaseAnalysis
 from kzvote.model import Path, Results
+from kzvote.relations import Relation
 from kzvote.tally import Tally
 
 
@@ -22,8 +24,12 @@ class Context:
         return self.results.tally
 
     @cached_property
+    def analysis(self) -> Analysis:
+        return self.results.analysis
+
+    @cached_property
     def base(self) -> BaseAnalysis:
-        return BaseAnalysis(self.tally)
+        return self.analysis.base
 
 
 @dataclass(frozen=True)
@@ -38,9 +44,24 @@ class Rule(BaseRule):
         subject: str = "",
         figures: Mapping[str, FigureValue] | None = None,
         severity: Severity | None = None,
+        rests_on: tuple[Path, ...] = (),
+        blames: tuple[Path, ...] = (),
     ) -> Finding:
         finding = self.finding(message, file=ctx.results.file, position=ctx.results.where(path), path=path, subject=subject, figures=figures)
-        return replace(finding, severity=severity) if severity else finding
+        return replace(finding, severity=severity or finding.severity, rests_on=rests_on, blames=blames)
+
+    def failing(self, ctx: Context, scope: str) -> Iterator[Relation]:
+        """The relations of this rule that do not hold, in the national figures ("turnout",
+        "candidates", "against_all") or the regions ("regions")."""
+        for relation in ctx.analysis.system.violated:
+            if relation.code == self.code and (relation.where[0] == "regions") == (scope == "regions"):
+                yield relation
+
+    def broken(self, ctx: Context, relation: Relation, extra: str = "", figures: Mapping[str, FigureValue] | None = None) -> Finding:
+        """The finding for a relation that does not hold, in its own words: what attribution
+        does not explain about it stays said here."""
+        system = ctx.analysis.system
+        return self(ctx, system.describe(relation) + extra, relation.where, relation.subject, figures, rests_on=system.rests_on(relation))
 
 
 Check = Callable[[Context], Iterator[Finding]]

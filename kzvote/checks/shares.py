@@ -12,13 +12,12 @@ Fails:  206000 votes with 2.60 published (2.5944): 206050-206865 votes would fit
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fractions import Fraction
-
 from kzvote import fmt
 from kzvote.arith import Interval, looks_rounded, round_half_up
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
-from kzvote.implied import Mismatch, percent_sum_is_off
+from kzvote.implied import percent_sum_is_off
+from kzvote.relations import Ratio
 from kzvote.tally import BASE_NAMES
 
 SHARE_MISMATCH = Rule("KZ101", "share-mismatch", Severity.ERROR, "votes do not give the published percentage")
@@ -32,53 +31,44 @@ def check(ctx: Context) -> Iterator[Finding]:
     analysis = ctx.base
     if not analysis.published or ctx.tally.base is None:
         return
-    yield from (_mismatch(ctx, m) for m in analysis.mismatches)
+    for relation in SHARE_MISMATCH.failing(ctx, "national"):
+        assert isinstance(relation, Ratio)
+        yield _mismatch(ctx, relation)
     yield from _base_findings(ctx)
 
 
-def _mismatch(ctx: Context, m: Mismatch) -> Finding:
-    tally = ctx.tally
-    votes = m.choice.votes.count
-    decimals = m.percent.decimals
-    base_name = BASE_NAMES[tally.base_kind]
-    fit = m.fitting_votes.whole_numbers()
-    fit_text = "no count fits" if fit is None else f"{fmt.whole_range(*fit)} votes would fit" if fit[1] is not None else f"{fmt.count(fit[0])} votes or more would fit"
-    share_text = fmt.percent(m.share, max(decimals + 2, 4))
-    message = (
-        f"{m.choice.name}: {fmt.votes(votes)} {'is' if votes == 1 else 'are'} {share_text}% of {fmt.count(m.base)} {base_name}, "
-        f"not {m.percent.text}% ({fmt.tolerance(decimals)})"
-    )
-    if not ctx.base.trusts_declared:
-        message += f" — the other percentages agree on a base of {_interval_text(ctx)}"
-    if m.blames_percent:
-        assert m.percent_slip is not None
-        message += f"; did you mean {m.percent_slip.value}% ({m.percent_slip.how})? {fmt.percent(m.share, decimals)}% would fit these votes"
+def _mismatch(ctx: Context, ratio: Ratio) -> Finding:
+    """A share that does not fit, in its own words, with the counts that would fit it."""
+    system = ctx.analysis.system
+    votes = system.value(ratio.part)
+    base = system.value(ratio.whole)
+    published = system.percent(ratio.percent)
+    decimals = published.decimals
+    computed = system.share(ratio)
+    fitting = system.fit(ratio, ratio.part).whole_numbers()
+    if fitting is None:
+        fit_text = "; no count fits"
+    elif fitting[1] is None:
+        fit_text = f"; {fmt.count(fitting[0])} votes or more would fit"
     else:
-        message += f"; {fit_text}"
-        if m.votes_slip:
-            message += f" — did you mean {fmt.count(int(m.votes_slip.value))} ({m.votes_slip.how})?"
-        elif looks_rounded(votes) >= 3:
-            message += f"; {fmt.count(votes)} looks rounded"
-    field = "percent" if m.blames_percent else "votes"
-    slip = m.percent_slip if m.blames_percent else m.votes_slip
-    return SHARE_MISMATCH(
+        fit_text = f"; {fmt.whole_range(*fitting)} votes would fit"
+        if looks_rounded(votes) >= 3:
+            fit_text += f" ({fmt.count(votes)} looks rounded)"
+    return SHARE_MISMATCH.broken(
         ctx,
-        message,
-        m.choice.path + (field,),
-        m.choice.name,
+        ratio,
+        fit_text,
         {
             "votes": votes,
-            "base": m.base,
-            "base_kind": tally.base_kind,
-            "share": fmt.as_number(m.share),
-            "published": fmt.as_number(m.percent.value),
+            "base": base,
+            "base_kind": ctx.tally.base_kind,
+            "share": fmt.as_number(computed),
+            "published": fmt.as_number(published.value),  # type: ignore[arg-type]
             "published_decimals": decimals,
-            "difference": fmt.as_number(None if m.share is None else m.share - m.percent.value),
-            "fit_votes_min": None if fit is None else fit[0],
-            "fit_votes_max": None if fit is None else fit[1],
-            "fit_percent": fmt.as_number(round_half_up(m.share, decimals)) if m.share is not None else None,
-            # a number, like every figure: a percent at published_decimals, or a count
-            "suggestion": (fmt.as_number(Fraction(slip.value)) if m.blames_percent else int(slip.value)) if slip else None,
+            "difference": fmt.as_number(None if computed is None else computed - published.value),
+            "fit_votes_min": None if fitting is None else fitting[0],
+            "fit_votes_max": None if fitting is None else fitting[1],
+            "fit_percent": fmt.as_number(round_half_up(computed, decimals)) if computed is not None else None,
         },
     )
 
@@ -105,54 +95,36 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
     declared = tally.base_kind
     base = tally.base
     assert base is not None
-    figures: dict[str, FigureValue] = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
-    if analysis.consensus is None:
-        yield NO_COMMON_BASE(
-            ctx,
-            "the published percentages fit no single base: no two of them agree on what they are shares of",
-            ("election", "percent_of"),
-            figures=figures,
-        )
-        return
     interval = analysis.support
-    assert interval is not None
+    if interval is None:
+        return  # no two percentages agree: the shares that fail say so one by one
+    figures: dict[str, FigureValue] = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
     lo, hi = interval.whole_numbers() or (None, None)
     figures |= {"implied_base_min": lo, "implied_base_max": hi, "matches": ",".join(analysis.matching_bases) or "none", "outliers": len(analysis.outliers)}
-    others = [k for k in ("valid", "cast", "registered") if k != declared and figures[k] is not None]
-    not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(int(figures[k] or 0))})" for k in others if k not in analysis.matching_bases)
-    if analysis.trusts_declared:
-        message = (
-            f"the published percentages are shares of {fmt.count(base)} {BASE_NAMES[declared]}: "
-            f"together they pin the base to {_interval_text(ctx)}"
-        )
-        if analysis.mismatches:
-            message += f" (all but {len(analysis.mismatches)} of them)"
+    if analysis.declared_fits:
+        others = [k for k in ("valid", "cast", "registered") if k != declared and figures[k] is not None]
+        not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(int(figures[k] or 0))})" for k in others if k not in analysis.matching_bases)
+        message = f"the published percentages are shares of {fmt.count(base)} {BASE_NAMES[declared]}: together they pin the base to {_interval_text(ctx)}"
+        if analysis.outliers:
+            message += f" (all but {len(analysis.outliers)} of them)"
         if not_others:
             message += f"; they are not shares of {not_others}"
         yield IMPLIED_BASE(ctx, message, ("election", "percent_of"), figures=figures)
         return
-    corrected = analysis.corrected_valid
-    if corrected is not None and not corrected.intersect(interval).empty:
-        return  # the outliers' own findings explain the sum; saying it again would be a cascade
-    fitting = [k for k in analysis.matching_bases if k != declared]
-    if fitting and not analysis.outliers:
-        other = fitting[0]
+    said = {e.shares for e in ctx.analysis.explanations}
+    if "other-base" in said:
+        other = next(k for k in analysis.matching_bases if k != declared)
         yield BASE_MISMATCH(
             ctx,
             f"percent_of is '{declared}', but the published percentages are shares of {BASE_NAMES[other]} "
-            f"({fmt.count(int(figures[other] or 0))}), not of {BASE_NAMES[declared]} ({fmt.count(base)}); set percent_of: {other}",  # type: ignore[arg-type]
+            f"({fmt.count(int(figures[other] or 0))}), not of {BASE_NAMES[declared]} ({fmt.count(base)}); set percent_of: {other}",
             ("election", "percent_of"),
             figures=figures,
+            blames=(("election", "percent_of"),),
         )
-        return
-    if percent_sum_is_off(ctx.results):
-        return  # KZ105 names the gap in the percentages, which says more
-    yield NO_COMMON_BASE(
-        ctx,
-        _off_base_message(ctx, interval, base),
-        ("candidates",) if declared == "valid" else ("election", "percent_of"),
-        figures=figures,
-    )
+    elif "base-off" in said and not percent_sum_is_off(ctx.results):  # else KZ105 names the gap, which says more
+        at = ("candidates",) if declared == "valid" else ("election", "percent_of")
+        yield NO_COMMON_BASE(ctx, _off_base_message(ctx, interval, base), at, figures=figures, blames=(at,))
 
 
 def _off_base_message(ctx: Context, interval: Interval, base: int) -> str:

@@ -1,0 +1,192 @@
+"""Which figure is wrong: the most economical explanation of the relations that do not hold.
+
+Relations that fail together because they read a common figure form one group. For each group the
+suspects are the figures every failing relation reads; a suspect explains the group when some value
+of it makes every relation reading it hold, all other figures as written. Among suspects:
+  1. fewest changed figures: one figure that explains the whole group beats any story of two;
+  2. a one-keystroke correction (kzvote.keystroke) beats an arbitrary new value;
+  3. what is left equal is named together, never picked silently.
+Before arbitrary single-figure changes come the explanations the shares give as a whole (every
+percentage fits another base, or a base beyond the declared one: a choice missing), since "all
+seven percentages agree on 8,300,046" says more than "any of seven counts could be changed".
+A group nothing explains stays as its relations' own findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+from kzvote.arith import Interval, format_fixed
+from kzvote.implied import BaseAnalysis, percent_sum_is_off
+from kzvote.keystroke import corrections
+from kzvote.model import Choice, Path, Results
+from kzvote.relations import Quantity, Ratio, Relation, Sum, System, build
+
+MAX_LISTED = 6  # suspects an ambiguous finding spells out; the rest are counted
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One figure that, changed alone, makes its group hold."""
+
+    quantity: Quantity
+    fitting: Interval | None  # the counts that would fit; None for a percent
+    keystrokes: tuple[tuple[str, str], ...]  # (text, the slip it undoes) one keystroke away that fit
+    fitting_percent: str | None = None  # a percent that would fit, at the published decimals
+
+    @property
+    def path(self) -> Path:
+        return self.quantity.path
+
+    @property
+    def suggestion(self) -> tuple[str, str] | None:
+        return self.keystrokes[0] if len(self.keystrokes) == 1 else None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    relations: tuple[Relation, ...]  # the failing relations of one group, rule order
+    fixes: tuple[Fix, ...] = ()  # equally good single-figure fixes: one is exact, several ambiguous
+    by_keystroke: bool = False
+    shares: str | None = None  # "other-base" | "base-off": the shares as a whole explain the group
+
+    @property
+    def explained(self) -> bool:
+        return bool(self.fixes) or self.shares is not None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the checks decide about a file's arithmetic, once: the views read it too."""
+
+    results: Results
+
+    @cached_property
+    def system(self) -> System:
+        return build(self.results)
+
+    @cached_property
+    def base(self) -> BaseAnalysis:
+        return BaseAnalysis(self.results.tally)
+
+    @cached_property
+    def holds_at(self) -> dict[Path, bool]:
+        """A ratio's place (a choice's votes, a turnout percent) -> whether its percent fits."""
+        system = self.system
+        return {r.where: system.holds(r) for r in system.relations if isinstance(r, Ratio)}
+
+    def share_fits(self, choice: Choice) -> bool | None:
+        return self.holds_at.get(choice.path + ("votes",))
+
+    @cached_property
+    def explanations(self) -> tuple[Explanation, ...]:
+        return tuple(self._explain(group) for group in _groups(self.system))
+
+    def _explain(self, group: tuple[Relation, ...]) -> Explanation:
+        system = self.system
+        fixes = [fix for path in _suspects(system, group) if (fix := _fix(system, path)) is not None]
+        by_keystroke = tuple(f for f in fixes if f.keystrokes)
+        if by_keystroke:
+            return Explanation(group, by_keystroke, by_keystroke=True)
+        shares = self._shares_explain(group)
+        if shares:
+            return Explanation(group, shares=shares)
+        return Explanation(group, tuple(fixes))
+
+    def _shares_explain(self, group: tuple[Relation, ...]) -> str | None:
+        """"other-base" when every percentage fits another base; "base-off" when they all agree on
+        a base the declared one is not in (a missing choice, a wrong sum)."""
+        if not all(isinstance(r, Ratio) and r.what == "votes" for r in group):
+            return None
+        base = self.base
+        if base.consensus is None or base.outliers or base.declared_fits:
+            return None
+        if any(k != self.results.tally.base_kind for k in base.matching_bases):
+            return "other-base"
+        return "base-off"
+
+    @property
+    def percent_sum_is_off(self) -> bool:
+        return percent_sum_is_off(self.results)
+
+
+def _groups(system: System) -> list[tuple[Relation, ...]]:
+    """Failing relations joined when they read a common figure (through sums too): union-find
+    over relations, figures and sums, linear in their number."""
+    violated = system.violated
+    parent: dict[object, object] = {}
+
+    # Nodes are relations and sums (compared by identity) and figure paths (by value).
+    def find(node: object) -> object:
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(node, node) != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def union(a: object, b: object) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    joined: set[int] = set()
+    for relation in violated:
+        for path in system.direct(relation):
+            union(relation, path)
+        for total in system.sums(relation):
+            union(relation, total)
+            if id(total) not in joined:
+                joined.add(id(total))
+                for member in total.members:
+                    union(total, member)
+    groups: dict[object, list[Relation]] = {}
+    for relation in violated:
+        groups.setdefault(find(relation), []).append(relation)
+    return [tuple(sorted(g, key=lambda r: r.code)) for g in groups.values()]
+
+
+def _suspects(system: System, group: tuple[Relation, ...]) -> list[Path]:
+    """The figures that every relation of the group reads, in file order."""
+    own: dict[Path, int] = {}
+    through: dict[int, int] = {}
+    sums: dict[int, Sum] = {}
+    for relation in group:
+        its_sums = system.sums(relation)
+        for path in system.direct(relation):
+            if not any(s in its_sums for s in system.sums_of.get(path, ())):  # else counted through the sum
+                own[path] = own.get(path, 0) + 1
+        for total in system.sums(relation):
+            through[id(total)] = through.get(id(total), 0) + 1
+            sums[id(total)] = total
+    figures = list(own) + [p for total in sums.values() for p in total.members]
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for path in figures:
+        if path in seen:
+            continue
+        seen.add(path)
+        reads = own.get(path, 0) + sum(through.get(id(s), 0) for s in system.sums_of.get(path, ()))
+        if reads == len(group):
+            found.append(path)
+    order = {path: i for i, path in enumerate(system.quantities)}
+    return sorted(found, key=order.__getitem__)
+
+
+def _fix(system: System, path: Path) -> Fix | None:
+    quantity = system.quantities[path]
+    text = quantity.figure.text
+    if quantity.is_percent:
+        (ratio,) = [r for r in system.relations if isinstance(r, Ratio) and r.percent == path]
+        computed = system.share(ratio)
+        if computed is None or computed > 100:
+            return None
+        keystrokes = tuple((t, how) for t, how in corrections(text, True) if system.fits_percent(path, t))
+        return Fix(quantity, None, keystrokes, format_fixed(computed, quantity.figure.decimals))
+    fitting = system.fitting(path)
+    if fitting.empty or fitting.whole_numbers() is None:
+        return None
+    keystrokes = tuple((t, how) for t, how in corrections(text, False) if Fraction(int(t)) in fitting)
+    return Fix(quantity, fitting, keystrokes)

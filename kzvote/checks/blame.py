@@ -1,0 +1,116 @@
+"""Blame: one finding per group of failing relations, on the figure that explains the group.
+
+Attribution (kzvote.attribution) decides; this module only words it. The finding takes the code
+of the relation the figure breaks first (a share: KZ101, a turnout: KZ301, ...), stands on the
+blamed figure, and says what would fit. When several figures explain the group equally well, one
+finding stands on the first failing relation and names them all. Either way the finding *blames*
+those figures, so every other warning or error resting on them is explained, and not repeated
+(kzvote.checks.resolve).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+
+from kzvote import fmt
+from kzvote.arith import looks_rounded
+from kzvote.attribution import MAX_LISTED, Explanation, Fix
+from kzvote.checks import balance, regions, shares, turnout
+from kzvote.checks.rule import Context, Rule
+from kzvote.findings import FigureValue, Finding, format_path
+from kzvote.relations import Relation, System
+
+RULES: tuple[Rule, ...] = ()  # it speaks in the words of the relations' own rules
+RELATION_RULES = {rule.code: rule for module in (shares, balance, turnout, regions) for rule in module.RULES}
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    for explanation in ctx.analysis.explanations:
+        if len(explanation.fixes) == 1:
+            yield _exact(ctx, explanation, explanation.fixes[0])
+        elif explanation.fixes:
+            yield _ambiguous(ctx, explanation)
+
+
+def _primary(system: System, explanation: Explanation, fix: Fix | None = None) -> Relation:
+    """The relation to speak of: the first (in rule order) that reads the figure itself."""
+    if fix is not None:
+        for relation in explanation.relations:
+            if fix.path in system.direct(relation):
+                return relation
+    return explanation.relations[0]
+
+
+def _what_fails(system: System, explanation: Explanation, primary: Relation) -> str:
+    others = [r for r in explanation.relations if r is not primary]
+    text = system.describe(primary)
+    if others:
+        text += "; and " + system.describe(others[0])
+    if len(others) > 1:
+        text += f" (and {len(others) - 1} more)"
+    return text
+
+
+def _shown(fix: Fix, text: str) -> str:
+    return f"{text}%" if fix.quantity.is_percent else fmt.count(int(text))
+
+
+def _alternatives(fix: Fix) -> str:
+    """What would fit, in words: the single keystroke, several, or a range."""
+    if fix.suggestion:
+        text, how = fix.suggestion
+        return f"did you mean {_shown(fix, text)} ({how})?"
+    if fix.keystrokes:
+        listed = " or ".join(_shown(fix, t) for t, _ in fix.keystrokes[:3])
+        more = f" (and {len(fix.keystrokes) - 3} more)" if len(fix.keystrokes) > 3 else ""
+        said = f"one keystroke away, {listed}{more} would fit"
+    else:
+        said = ""
+    if fix.quantity.is_percent:
+        fits = f"{fix.fitting_percent}% would fit"
+    else:
+        assert fix.fitting is not None
+        whole = fix.fitting.whole_numbers()
+        assert whole is not None
+        fits = f"{fmt.whole_range(*whole)} would fit" if whole[1] is not None else f"{fmt.count(whole[0])} or more would fit"
+        if looks_rounded(fix.quantity.figure.count) >= 3:
+            fits += f" ({fix.quantity.figure.text} looks rounded)"
+    return f"{said}; {fits}" if said else fits
+
+
+def _fix_figures(fix: Fix) -> dict[str, FigureValue]:
+    figures: dict[str, FigureValue] = {"blamed": format_path(fix.path)}
+    suggestion = fix.suggestion
+    if fix.quantity.is_percent:
+        figures["fit_percent"] = fmt.as_number(Fraction(fix.fitting_percent)) if fix.fitting_percent else None
+        figures["suggestion"] = fmt.as_number(Fraction(suggestion[0])) if suggestion else None
+    else:
+        whole = fix.fitting.whole_numbers() if fix.fitting is not None else None
+        figures["fit_min"], figures["fit_max"] = whole if whole else (None, None)
+        figures["suggestion"] = int(suggestion[0]) if suggestion else None
+    return figures
+
+
+def _exact(ctx: Context, explanation: Explanation, fix: Fix) -> Finding:
+    system = ctx.analysis.system
+    primary = _primary(system, explanation, fix)
+    message = _what_fails(system, explanation, primary)
+    if fix.path != primary.where:
+        message += f"; the one figure that fixes this alone is {fix.quantity.label}, {_shown(fix, fix.quantity.figure.text)}"
+    message += f": {_alternatives(fix)}" if fix.path != primary.where else f"; {_alternatives(fix)}"
+    rule = RELATION_RULES[primary.code]
+    return rule(ctx, message, fix.path, primary.subject, _fix_figures(fix), rests_on=system.rests_on(primary), blames=(fix.path,))
+
+
+def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
+    system = ctx.analysis.system
+    primary = _primary(system, explanation)
+    fixes = explanation.fixes
+    how = "with one keystroke" if explanation.by_keystroke else "by a new value"
+    listed = "; ".join(f"{f.quantity.label} ({format_path(f.path)}) {_shown(f, f.quantity.figure.text)}: {_alternatives(f)}" for f in fixes[:MAX_LISTED])
+    more = f"; and {', '.join(format_path(f.path) for f in fixes[MAX_LISTED:])}" if len(fixes) > MAX_LISTED else ""
+    message = f"{_what_fails(system, explanation, primary)}; any one of {len(fixes)} figures would fix this alone {how}, and the arithmetic cannot tell which is wrong — {listed}{more}"
+    figures: dict[str, FigureValue] = {"suspects": ", ".join(format_path(f.path) for f in fixes), "suggestion": None}
+    rule = RELATION_RULES[primary.code]
+    return rule(ctx, message, primary.where, primary.subject, figures, rests_on=system.rests_on(primary), blames=tuple(f.path for f in fixes))

@@ -1,0 +1,413 @@
+"""The relations a results file's figures must satisfy, as data.
+
+Every relation says which figures it reads, whether it holds, and, for any one of those figures,
+which values of it would make the relation hold with every other figure as written. That is all
+attribution (kzvote.attribution) needs: it never looks inside a check.
+
+Two shapes cover the file:
+  Ratio   part x 100 / whole rounds to a published percent (a share, a turnout)
+  Linear  a signed sum of figures is <= 0 or == 0 (cast <= registered, valid + invalid = cast,
+          regions add up to no more than the nation)
+A `whole` or a term may be a Sum of figures (valid votes, a figure summed over regions); a figure
+that is a member of a sum moves the sum with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Union
+
+from kzvote import fmt
+from kzvote.arith import EMPTY, Interval, half_unit, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
+from kzvote.model import Figure, Path, Results
+from kzvote.tally import BASE_NAMES
+
+COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "polling_stations")
+FIELD_LABELS = {"registered": "registered voters", "ballots_cast": "ballots cast", "invalid_ballots": "invalid ballots", "polling_stations": "polling stations", "turnout_percent": "turnout"}
+NATURAL = Interval(Fraction(0), None)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure of the file as attribution sees it."""
+
+    path: Path
+    figure: Figure
+    label: str  # "Karakat Abden's votes", "ballots cast", "Abroad: registered voters"
+    is_percent: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Sum:
+    """A derived total: it moves by exactly as much as any member does."""
+
+    name: str
+    members: tuple[Path, ...]
+    patterns: tuple[Path, ...]  # the members as paths with "*" for what varies: what a finding rests on
+    value: int
+
+
+Term = Union[Path, Sum]
+
+
+@dataclass(frozen=True, eq=False)
+class Ratio:
+    code: str
+    where: Path  # where a finding about it stands
+    subject: str
+    part: Path
+    whole: Term
+    percent: Path
+    what: str  # "votes" | "turnout"
+
+
+@dataclass(frozen=True, eq=False)
+class Linear:
+    code: str
+    where: Path
+    subject: str
+    terms: tuple[tuple[int, Term], ...]
+    equal: bool  # == 0, else <= 0
+    what: str = ""  # "regions": a figure summed over the regions against the national one
+
+
+Relation = Union[Ratio, Linear]
+
+
+def _paths_of(term: Term) -> tuple[Path, ...]:
+    return term.members if isinstance(term, Sum) else (term,)
+
+
+@dataclass
+class System:
+    """The figures of one results file and every relation among them."""
+
+    quantities: dict[Path, Quantity] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    sums_of: dict[Path, list[Sum]] = field(default_factory=dict)
+
+    # --- values ------------------------------------------------------------------------------------
+
+    def value(self, term: Term) -> int:
+        return term.value if isinstance(term, Sum) else self.quantities[term].figure.count
+
+    def percent(self, path: Path) -> Figure:
+        return self.quantities[path].figure
+
+    def share(self, ratio: Ratio) -> Fraction | None:
+        return share(self.value(ratio.part), self.value(ratio.whole))
+
+    def holds(self, relation: Relation) -> bool:
+        if isinstance(relation, Ratio):
+            computed = self.share(relation)
+            published = self.percent(relation.percent)
+            return computed is not None and abs(computed - published.value) <= half_unit(published.decimals)
+        total = self.lhs(relation)
+        return total == 0 if relation.equal else total <= 0
+
+    def lhs(self, relation: Linear) -> int:
+        return sum(coef * self.value(term) for coef, term in relation.terms)
+
+    @cached_property
+    def violated(self) -> tuple[Relation, ...]:
+        return tuple(r for r in self.relations if not self.holds(r))
+
+    # --- what a relation reads -----------------------------------------------------------------------
+
+    @staticmethod
+    def direct(relation: Relation) -> tuple[Path, ...]:
+        if isinstance(relation, Ratio):
+            return (relation.part, relation.percent) + (() if isinstance(relation.whole, Sum) else (relation.whole,))
+        return tuple(t for _, t in relation.terms if not isinstance(t, Sum))
+
+    @staticmethod
+    def sums(relation: Relation) -> tuple[Sum, ...]:
+        terms = (relation.whole,) if isinstance(relation, Ratio) else tuple(t for _, t in relation.terms)
+        return tuple(t for t in terms if isinstance(t, Sum))
+
+    def rests_on(self, relation: Relation) -> tuple[Path, ...]:
+        """The figures it reads, sums as one wildcard path each: O(1) per relation."""
+        structure: tuple[Path, ...] = ()
+        if isinstance(relation, Ratio) and relation.what == "votes":
+            # a share also rests on what it is a share of, and (of valid votes) on the list of choices
+            structure = (("election", "percent_of"),) + ((("candidates",),) if isinstance(relation.whole, Sum) else ())
+        return self.direct(relation) + tuple(p for s in self.sums(relation) for p in s.patterns) + structure
+
+    def touches(self, relation: Relation, path: Path) -> bool:
+        return path in self.direct(relation) or any(s in self.sums(relation) for s in self.sums_of.get(path, ()))
+
+    @cached_property
+    def _direct_index(self) -> dict[Path, list[Relation]]:
+        index: dict[Path, list[Relation]] = {}
+        for relation in self.relations:
+            for path in self.direct(relation):
+                index.setdefault(path, []).append(relation)
+        return index
+
+    @cached_property
+    def _sum_index(self) -> dict[int, list[Relation]]:
+        index: dict[int, list[Relation]] = {}
+        for relation in self.relations:
+            for total in self.sums(relation):
+                index.setdefault(id(total), []).append(relation)
+        return index
+
+    # --- fits: the values of one figure that keep a relation --------------------------------------
+
+    def fit(self, relation: Relation, path: Path) -> Interval:
+        """Values of the count at `path` that make `relation` hold, every other figure as written."""
+        if isinstance(relation, Ratio):
+            published = self.percent(relation.percent)
+            value, decimals = published.value, published.decimals
+            assert isinstance(value, Fraction)
+            whole = self.value(relation.whole)
+            if path == relation.part:
+                if isinstance(relation.whole, Sum) and path in relation.whole.members:
+                    return votes_fitting_in_sum(whole - self.value(path), value, decimals)
+                return votes_fitting_fixed_base(whole, value, decimals) if whole > 0 else EMPTY
+            # the figure is the whole, or moves it as a member of its sum
+            bases = implied_base(self.value(relation.part), value, decimals).intersect(Interval(Fraction(1), None))
+            return _shift(bases, self.value(path) - whole)
+        coef = sum(c for c, t in relation.terms if t == path or (isinstance(t, Sum) and path in t.members))
+        rest = self.lhs(relation) - coef * self.value(path)
+        if coef == 0:
+            return NATURAL if (rest == 0 if relation.equal else rest <= 0) else EMPTY
+        bound = Fraction(-rest, coef)
+        if relation.equal:
+            return Interval(bound, bound)
+        return Interval(Fraction(0), bound) if coef > 0 else Interval(bound, None)
+
+    def fits_percent(self, path: Path, text: str) -> bool:
+        """Whether the percent at `path`, written as `text`, would make its ratio hold."""
+        (relation,) = self._direct_index[path]
+        assert isinstance(relation, Ratio)
+        computed = self.share(relation)
+        return computed is not None and abs(computed - Fraction(text)) <= half_unit(_decimals(text))
+
+    def fitting(self, path: Path) -> Interval:
+        """Every value of the count at `path` that keeps every relation reading it."""
+        result = NATURAL
+        for relation in self._direct_index.get(path, ()):
+            result = result.intersect(self.fit(relation, path))
+            if result.empty:
+                return result
+        for total in self.sums_of.get(path, ()):
+            others = self._sum_fit_without(total, path)
+            result = result.intersect(_shift(others, self.value(path) - total.value))
+            if result.empty:
+                return result
+        return result
+
+    def _sum_fit_without(self, total: Sum, path: Path) -> Interval:
+        """The intersection, over relations reading the sum, of the sum values that keep them —
+        leaving out relations that read `path` directly too (fitted above, as themselves).
+        Prefix and suffix intersections make this O(1) per member after O(n) once per sum."""
+        relations = self._sum_index.get(id(total), [])
+        prefix, suffix, reads = self._sum_bounds(total)
+        skip = reads.get(path, [])
+        if not skip:
+            return prefix[-1]
+        if len(skip) == 1:
+            return prefix[skip[0]].intersect(suffix[skip[0] + 1])
+        result = NATURAL
+        for i, relation in enumerate(relations):
+            if i not in skip:
+                result = result.intersect(self._as_sum(relation, total))
+        return result
+
+    def _sum_bounds(self, total: Sum) -> tuple[list[Interval], list[Interval], dict[Path, list[int]]]:
+        cache = self.__dict__.setdefault("_bounds", {})
+        if id(total) not in cache:
+            relations = self._sum_index.get(id(total), [])
+            fits = [self._as_sum(r, total) for r in relations]
+            prefix, suffix = [NATURAL], [NATURAL]
+            for interval in fits:
+                prefix.append(prefix[-1].intersect(interval))
+            for interval in reversed(fits):
+                suffix.append(suffix[-1].intersect(interval))
+            reads: dict[Path, list[int]] = {}  # member -> the relations here that read it directly too
+            for i, relation in enumerate(relations):
+                for path in self.direct(relation):
+                    reads.setdefault(path, []).append(i)
+            cache[id(total)] = (prefix, suffix[::-1], reads)
+        return cache[id(total)]
+
+    def _as_sum(self, relation: Relation, total: Sum) -> Interval:
+        """The values of the sum itself that keep `relation`, its other figures as written."""
+        if isinstance(relation, Ratio):
+            published = self.percent(relation.percent)
+            assert isinstance(published.value, Fraction)
+            return implied_base(self.value(relation.part), published.value, published.decimals).intersect(Interval(Fraction(1), None))
+        coef = sum(c for c, t in relation.terms if t is total)
+        rest = self.lhs(relation) - coef * total.value
+        bound = Fraction(-rest, coef)
+        if relation.equal:
+            return Interval(bound, bound)
+        return Interval(Fraction(0), bound) if coef > 0 else Interval(bound, None)
+
+    # --- words -------------------------------------------------------------------------------------
+
+    def describe(self, relation: Relation) -> str:
+        """What the relation says about the figures as written, when it does not hold."""
+        if isinstance(relation, Ratio):
+            part, whole = self.value(relation.part), self.value(relation.whole)
+            published = self.percent(relation.percent)
+            computed = self.share(relation)
+            tolerance = fmt.tolerance(published.decimals)
+            if relation.what == "turnout":
+                lead = f"{relation.subject}: " if relation.subject else ""
+                if computed is None:
+                    return f"{lead}turnout is {fmt.count(part)} of 0 registered voters, not {published.text}%"
+                return f"{lead}turnout is {fmt.count(part)} / {fmt.count(whole)} = {fmt.percent(computed)}%, not {published.text}% ({tolerance})"
+            base = _base_name(relation.whole)
+            if computed is None:
+                return f"{relation.subject}: {fmt.votes(part)} of 0 {base} cannot be {published.text}%"
+            verb = "is" if part == 1 else "are"
+            share_text = fmt.percent(computed, max(published.decimals + 2, 4))
+            return f"{relation.subject}: {fmt.votes(part)} {verb} {share_text}% of {fmt.count(whole)} {base}, not {published.text}% ({tolerance})"
+        return _describe_linear(self, relation)
+
+
+def _describe_linear(system: System, relation: Linear) -> str:
+    lead = f"{relation.subject}: " if relation.subject else ""
+    if relation.what == "regions":
+        (_, regional), (_, national) = relation.terms
+        total, whole = system.value(regional), system.value(national)
+        what = regional.name.removesuffix(" in the regions") if isinstance(regional, Sum) else ""
+        return f"{what}: the regions add up to {fmt.count(total)}, more than the national {fmt.count(whole)} (by {fmt.count(total - whole)})"
+    sides = [(coef, term) for coef, term in relation.terms]
+    left = [t for c, t in sides if c > 0]
+    right = [t for c, t in sides if c < 0]
+    left_value = sum(system.value(t) for t in left)
+    right_value = sum(system.value(t) for t in right)
+    left_text = " + ".join(f"{fmt.count(system.value(t))} {_term_name(system, t)}" for t in left)
+    right_text = " + ".join(f"{fmt.count(system.value(t))} {_term_name(system, t)}" for t in right)
+    if len(left) > 1:
+        left_text += f" = {fmt.count(left_value)}"
+    difference = left_value - right_value
+    if relation.equal:
+        return f"{lead}{left_text}, but {right_text} ({difference:+,})"
+    return f"{lead}{left_text} exceed {right_text} by {fmt.count(difference)}"
+
+
+def _term_name(system: System, term: Term) -> str:
+    if isinstance(term, Sum):
+        return term.name
+    label = system.quantities[term].label
+    return label.split(": ", 1)[-1]
+
+
+def _base_name(whole: Term) -> str:
+    if isinstance(whole, Sum):
+        return "valid votes"
+    return "ballots cast" if whole[-1] == "ballots_cast" else "registered voters"
+
+
+def _decimals(text: str) -> int:
+    _, dot, fraction = text.partition(".")
+    return len(fraction) if dot else 0
+
+
+def _shift(interval: Interval, by: int) -> Interval:
+    if interval.empty:
+        return interval
+    return Interval(interval.lo + by, None if interval.hi is None else interval.hi + by)
+
+
+# --- building the system of a results file -------------------------------------------------------------
+
+
+def build(results: Results) -> System:
+    system = System()
+    add = system.quantities.__setitem__
+
+    def quantity(path: Path, figure: Figure | None, label: str, is_percent: bool = False) -> Path | None:
+        if figure is None:
+            return None
+        add(path, Quantity(path, figure, label, is_percent))
+        return path
+
+    def total(name: str, members: list[Path], *patterns: Path) -> Sum:
+        result = Sum(name, tuple(members), patterns, sum(system.value(p) for p in members))
+        for member in members:
+            system.sums_of.setdefault(member, []).append(result)
+        return result
+
+    choices = results.choices
+    for choice in choices:
+        quantity(choice.path + ("votes",), choice.votes, f"{choice.name}'s votes")
+        quantity(choice.path + ("percent",), choice.percent, f"{choice.name}'s percent", True)
+    turnout = results.turnout
+    national = {name: quantity(("turnout", name), getattr(turnout, name), FIELD_LABELS[name]) for name in COUNT_FIELDS}
+    quantity(("turnout", "turnout_percent"), turnout.turnout_percent, "turnout", True)
+    valid = total("valid votes", [c.path + ("votes",) for c in choices], ("candidates", "*", "votes"), ("against_all", "votes"))
+    relations = system.relations
+
+    base_kind = results.election.percent_of
+    whole: Term | None = valid if base_kind == "valid" else national["ballots_cast" if base_kind == "cast" else "registered"]
+    if whole is not None:
+        for choice in choices:
+            if choice.percent is not None:
+                relations.append(Ratio("KZ101", choice.path + ("votes",), choice.name, choice.path + ("votes",), whole, choice.path + ("percent",), "votes"))
+    _counts_relations(system, national, ("turnout",), "")
+    cast, invalid = national["ballots_cast"], national["invalid_ballots"]
+    if cast is not None and invalid is not None:
+        relations.append(Linear("KZ201", ("turnout", "invalid_ballots"), "", ((1, valid), (1, invalid), (-1, cast)), equal=True))
+    elif cast is not None:
+        relations.append(Linear("KZ203", ("turnout", "ballots_cast"), "", ((1, valid), (-1, cast)), equal=False))
+
+    for index, region in enumerate(results.regions):
+        counts = {name: quantity(region.path + (name,), getattr(region.counts, name), f"{region.name}: {FIELD_LABELS[name]}") for name in COUNT_FIELDS}
+        quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, f"{region.name}: turnout", True)
+        vote_paths = [p for name, figure in region.votes.items() if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}"))]
+        _counts_relations(system, counts, region.path, region.name)
+        region_cast, region_invalid = counts["ballots_cast"], counts["invalid_ballots"]
+        if region_cast is None or (not vote_paths and region_invalid is None):
+            continue
+        terms: list[tuple[int, Term]] = []
+        if vote_paths:
+            terms.append((1, total(f"votes in {region.name}", vote_paths, ("regions", index, "votes", "*"))))
+        if region_invalid is not None:
+            terms.append((1, region_invalid))
+        terms.append((-1, region_cast))
+        complete = len(region.votes) == len(choices) and region_invalid is not None
+        code, where = ("KZ201", region.path + ("invalid_ballots",)) if complete else ("KZ402", region.path + ("votes",))
+        relations.append(Linear(code, where, region.name, tuple(terms), equal=complete))
+
+    if results.regions:
+        for name in COUNT_FIELDS:
+            parts = [p for p in (region.path + (name,) for region in results.regions) if p in system.quantities]
+            if national[name] is not None and parts:
+                regional = total(f"{FIELD_LABELS[name]} in the regions", parts, ("regions", "*", name))
+                relations.append(Linear("KZ401", ("turnout", name), "", ((1, regional), (-1, national[name])), False, "regions"))  # type: ignore[arg-type]
+        for choice in choices:
+            parts = [p for p in (region.path + ("votes", choice.name) for region in results.regions) if p in system.quantities]
+            if parts:
+                regional = total(f"votes for {choice.name} in the regions", parts, ("regions", "*", "votes", choice.name))
+                relations.append(Linear("KZ401", choice.path + ("votes",), choice.name, ((1, regional), (-1, choice.path + ("votes",))), False, "regions"))
+    return system
+
+
+def _counts_relations(system: System, counts: dict[str, Path | None], path: Path, where: str) -> None:
+    cast, registered = counts["ballots_cast"], counts["registered"]
+    if cast is None or registered is None:
+        return
+    system.relations.append(Linear("KZ204", path + ("ballots_cast",), where, ((1, cast), (-1, registered)), equal=False))
+    percent = path + ("turnout_percent",)
+    if percent in system.quantities:
+        system.relations.append(Ratio("KZ301", percent, where, cast, registered, percent, "turnout"))
+
+
+def base_label(kind: str) -> str:
+    return BASE_NAMES[kind]
+
+
+def relations_reading(system: System, path: Path) -> Iterator[Relation]:
+    """Every relation that reads the figure at `path`, directly or through a sum."""
+    sums = {id(s) for s in system.sums_of.get(path, ())}
+    for relation in system.relations:
+        if path in system.direct(relation) or any(id(s) in sums for s in system.sums(relation)):
+            yield relation
