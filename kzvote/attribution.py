@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Interval, format_fixed
+from kzvote.arith import Interval, decimals_of, format_fixed
 from kzvote.implied import BaseAnalysis, percent_sum_is_off
 from kzvote.keystroke import corrections
 from kzvote.model import Choice, Path, Results
@@ -42,7 +42,12 @@ class Fix:
 
     @property
     def suggestion(self) -> tuple[str, str] | None:
-        return self.keystrokes[0] if len(self.keystrokes) == 1 else None
+        """The one keystroke correction to propose, if there is one: a percent keeps its written
+        decimals when some correction does ("81.31" over "81.3" for a slipped "81.30")."""
+        decimals = self.quantity.figure.decimals
+        keeping = [k for k in self.keystrokes if decimals_of(k[0]) == decimals]
+        pool = keeping or list(self.keystrokes)
+        return pool[0] if len({Fraction(t) for t, _ in pool}) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class Analysis:
         return Explanation(group, tuple(fixes))
 
     def _shares_explain(self, group: tuple[Relation, ...]) -> str | None:
-        """"other-base" when every percentage fits another base; "base-off" when they all agree on
+        """ "other-base" when every percentage fits another base; "base-off" when they all agree on
         a base the declared one is not in (a missing choice, a wrong sum)."""
         if not all(isinstance(r, Ratio) and r.what == "votes" for r in group):
             return None
@@ -171,15 +176,14 @@ def _suspects(system: System, group: tuple[Relation, ...]) -> list[Path]:
         reads = own.get(path, 0) + sum(through.get(id(s), 0) for s in system.sums_of.get(path, ()))
         if reads == len(group):
             found.append(path)
-    order = {path: i for i, path in enumerate(system.quantities)}
-    return sorted(found, key=order.__getitem__)
+    return sorted(found, key=system.order.__getitem__)
 
 
 def _fix(system: System, path: Path) -> Fix | None:
     quantity = system.quantities[path]
     text = quantity.figure.text
     if quantity.is_percent:
-        (ratio,) = [r for r in system.relations if isinstance(r, Ratio) and r.percent == path]
+        ratio = system.ratio_of(path)
         computed = system.share(ratio)
         if computed is None or computed > 100:
             return None

@@ -74,7 +74,22 @@ STATION_COUNT = Rule("KZ812", "rollup-station-count", Severity.ERROR, "the numbe
 REGION_MISSING = Rule("KZ813", "rollup-region-missing", Severity.ERROR, "a region of the results file has no stations")
 UNCONFIRMED = Rule("KZ814", "rollup-unconfirmed", Severity.NOTE, "a total that unreadable stations keep from being confirmed")
 UNPUBLISHED = Rule("KZ815", "rollup-region-unpublished", Severity.NOTE, "stations of a region a partial regions list does not publish")
-RULES = (BAD_CELL, DUPLICATE_ID, UNBALANCED, CAST_OVER_REGISTERED, RECEIVED_UNBALANCED, INVALID_SHARE_HIGH, UNKNOWN_REGION, BAD_ROW, SWAPPED, ROLLUP_MISMATCH, STATION_COUNT, REGION_MISSING, UNCONFIRMED, UNPUBLISHED)
+RULES = (
+    BAD_CELL,
+    DUPLICATE_ID,
+    UNBALANCED,
+    CAST_OVER_REGISTERED,
+    RECEIVED_UNBALANCED,
+    INVALID_SHARE_HIGH,
+    UNKNOWN_REGION,
+    BAD_ROW,
+    SWAPPED,
+    ROLLUP_MISMATCH,
+    STATION_COUNT,
+    REGION_MISSING,
+    UNCONFIRMED,
+    UNPUBLISHED,
+)
 INVALID_SHARE_LIMIT = 10  # percent
 NATION = "the nation"  # the subject of a national roll-up finding
 
@@ -140,7 +155,13 @@ def stations_path(results: Results, results_path: str | FilePath, override: str 
     if override is not None:
         return FilePath(override)
     if results.stations is None:
-        raise KzvoteError([INPUT_RULES["KZ007"].finding("no stations file; pass --stations CSV or add 'stations: FILE' to the results file", file=results.file, path=("stations",))])
+        raise KzvoteError(
+            [
+                INPUT_RULES["KZ007"].finding(
+                    "no stations file; pass --stations CSV or add 'stations: FILE' to the results file", file=results.file, path=("stations",)
+                )
+            ]
+        )
     folder = FilePath(results_path).absolute().parent
     path = folder / results.stations
     try:
@@ -148,7 +169,14 @@ def stations_path(results: Results, results_path: str | FilePath, override: str 
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
         raise KzvoteError([_stations_key_finding(results, f"cannot read stations file {excerpt(results.stations)}: {_reason(error)}")]) from None
     if not inside:
-        raise KzvoteError([_stations_key_finding(results, f"{excerpt(results.stations)} is outside the results file's folder; to read it, name it on the command line: --stations {excerpt(results.stations)}")])
+        raise KzvoteError(
+            [
+                _stations_key_finding(
+                    results,
+                    f"{excerpt(results.stations)} is outside the results file's folder; to read it, name it on the command line: --stations {excerpt(results.stations)}",
+                )
+            ]
+        )
     return path
 
 
@@ -213,7 +241,9 @@ class _Collector:
     def __init__(self, audit: Audit) -> None:
         self.audit = audit
 
-    def add(self, rule: Rule, message: str, line: int | None, column: int | None, subject: str, column_name: str = "", figures: dict[str, Any] | None = None) -> None:
+    def add(
+        self, rule: Rule, message: str, line: int | None, column: int | None, subject: str, column_name: str = "", figures: dict[str, Any] | None = None
+    ) -> None:
         counts = self.audit.counts
         counts[rule.code] = counts.get(rule.code, 0) + 1
         if counts[rule.code] > KEEP_PER_CODE:
@@ -250,7 +280,9 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
                     consumed = position
     except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
         where = f" after line {line - 1}" if line > 1 else ""
-        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file{where}: {_reason(error)}", file=display_name, position=Position(line, 1))]) from None
+        raise KzvoteError(
+            [INPUT_RULES["KZ001"].finding(f"cannot read stations file{where}: {_reason(error)}", file=display_name, position=Position(line, 1))]
+        ) from None
     _finish(state, audit, collect)
     audit.rows = audit.national.stations  # every row but blank lines
     return audit
@@ -364,7 +396,9 @@ def _check_utf8(text: str, lines: list[str], numbers: list[int], name: str) -> N
             at -= len(lines[index])
             index += 1
         byte = text[error.start].encode("latin1")[0]
-        raise KzvoteError([INPUT_RULES["KZ002"].finding(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", file=name, position=Position(numbers[index], at + 1))]) from None
+        raise KzvoteError(
+            [INPUT_RULES["KZ002"].finding(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", file=name, position=Position(numbers[index], at + 1))]
+        ) from None
 
 
 class _State:
@@ -492,7 +526,15 @@ def _fast_chunk(lines: list[str], state: _State, np: Any) -> tuple[Any, Any, Any
         fields = [("station", f"S{state.id_width}"), ("region", f"S{state.region_width}")]
         fields += [(f"n{i}", np.int64) for i in range(len(layout.columns))]
         try:
-            table = np.loadtxt(lines, delimiter=",", usecols=[layout.station, layout.region, *layout.columns], dtype=np.dtype(fields), ndmin=1, comments=None, encoding="latin1")
+            table = np.loadtxt(
+                lines,
+                delimiter=",",
+                usecols=[layout.station, layout.region, *layout.columns],
+                dtype=np.dtype(fields),
+                ndmin=1,
+                comments=None,
+                encoding="latin1",
+            )
         except ValueError:
             return None
         id_full = np.char.str_len(table["station"]).max() >= state.id_width
@@ -517,7 +559,9 @@ def _slow_chunk(lines: list[str], numbers: list[int], state: _State, collect: _C
             continue
         row = _cells(text)
         if isinstance(row, int):
-            collect.add(BAD_ROW, "a quote opens here and is not closed on this line; one station is one line, so a cell cannot hold a line break", line, row, "")
+            collect.add(
+                BAD_ROW, "a quote opens here and is not closed on this line; one station is one line, so a cell cannot hold a line break", line, row, ""
+            )
             before = _cells(text[: row - 1])  # the cells before the quote still say which region
             state.unreadable_row(before[layout.region] if isinstance(before, list) and len(before) > layout.region + 1 else None, line)
             continue
@@ -595,7 +639,14 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
         if state.known_regions and name not in state.known_regions and name not in state.unpublished:
             row = first_row[key]
             if state.regions_complete or _misspelt(name, state.known_regions):
-                collect.add(UNKNOWN_REGION, f"region '{excerpt(name)}' is not a region of the results file{did_you_mean(name, state.known_regions)}", int(lines[row]), layout.region + 1, _text(ids[row]), "region")
+                collect.add(
+                    UNKNOWN_REGION,
+                    f"region '{excerpt(name)}' is not a region of the results file{did_you_mean(name, state.known_regions)}",
+                    int(lines[row]),
+                    layout.region + 1,
+                    _text(ids[row]),
+                    "region",
+                )
             else:  # README allows a partial regions: list; this one is simply not published
                 state.unpublished[name] = int(lines[row])
     codes = np.fromiter(map(state.region_bytes.__getitem__, keys), dtype=np.int64, count=len(keys))
@@ -614,7 +665,7 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     # A swap of the two columns breaks up to three relations; one finding names the cause.
     swapped = over.copy()
     if swapped.any():
-        swapped &= ~((valid + invalid != (counts[:, boxes_at] if boxes_at is not None else registered)))
+        swapped &= ~(valid + invalid != (counts[:, boxes_at] if boxes_at is not None else registered))
         if received_at is not None and cancelled_at is not None:
             swapped &= counts[:, received_at] == registered + counts[:, cancelled_at]
     over &= ~swapped
@@ -623,19 +674,59 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     high_invalid = readable & ~swapped & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
 
     for i in np.nonzero(swapped)[0]:
-        collect.add(SWAPPED, f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round", int(lines[i]), layout.columns[need("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
+        collect.add(
+            SWAPPED,
+            f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round",
+            int(lines[i]),
+            layout.columns[need("ballots_cast")] + 1,
+            _text(ids[i]),
+            "ballots_cast",
+            {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
+        )
     for i in np.nonzero(over)[0]:
-        collect.add(CAST_OVER_REGISTERED, f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%", int(lines[i]), layout.columns[need("ballots_cast")] + 1, _text(ids[i]), "ballots_cast", {"registered": int(registered[i]), "ballots_cast": int(cast[i])})
+        collect.add(
+            CAST_OVER_REGISTERED,
+            f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%",
+            int(lines[i]),
+            layout.columns[need("ballots_cast")] + 1,
+            _text(ids[i]),
+            "ballots_cast",
+            {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
+        )
     what = "ballots in boxes" if boxes_at is not None else "ballots cast"
     for i in np.nonzero(unbalanced)[0]:
         total = int(valid[i] + invalid[i])
-        collect.add(UNBALANCED, f"{fmt.count(int(valid[i]))} valid + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})", int(lines[i]), layout.columns[need("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])})
+        collect.add(
+            UNBALANCED,
+            f"{fmt.count(int(valid[i]))} valid + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})",
+            int(lines[i]),
+            layout.columns[need("invalid_ballots")] + 1,
+            _text(ids[i]),
+            "invalid_ballots",
+            {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])},
+        )
     for i in np.nonzero(received_off)[0]:
         assert received_at is not None and cancelled_at is not None  # received_off is all False otherwise
         received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
-        collect.add(RECEIVED_UNBALANCED, f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled = {fmt.count(int(cast[i]) + cancelled)}", int(lines[i]), layout.columns[received_at] + 1, _text(ids[i]), "ballots_received", {"received": received, "cast": int(cast[i]), "cancelled": cancelled})
+        collect.add(
+            RECEIVED_UNBALANCED,
+            f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled = {fmt.count(int(cast[i]) + cancelled)}",
+            int(lines[i]),
+            layout.columns[received_at] + 1,
+            _text(ids[i]),
+            "ballots_received",
+            {"received": received, "cast": int(cast[i]), "cancelled": cancelled},
+        )
     for i in np.nonzero(high_invalid)[0]:
-        collect.add(INVALID_SHARE_HIGH, f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)", int(lines[i]), layout.columns[need("invalid_ballots")] + 1, _text(ids[i]), "invalid_ballots", {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])})
+        collect.add(
+            INVALID_SHARE_HIGH,
+            f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)",
+            int(lines[i]),
+            layout.columns[need("invalid_ballots")] + 1,
+            _text(ids[i]),
+            "invalid_ballots",
+            {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])},
+        )
 
     errors |= swapped | over | unbalanced
     warnings |= received_off | high_invalid
@@ -648,7 +739,11 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     stations = np.bincount(codes, minlength=regions_seen)
     unreadable = np.bincount(codes[~readable], minlength=regions_seen)
     # Each chunk's sums stay below CHUNK_ROWS * MAX_COUNT < 2**53, so float64 bincount is exact here.
-    sums = np.stack([np.bincount(codes[readable], weights=counts[readable, j], minlength=regions_seen) for j in range(counts.shape[1])], axis=1) if counts.shape[0] else np.zeros((regions_seen, counts.shape[1]))
+    sums = (
+        np.stack([np.bincount(codes[readable], weights=counts[readable, j], minlength=regions_seen) for j in range(counts.shape[1])], axis=1)
+        if counts.shape[0]
+        else np.zeros((regions_seen, counts.shape[1]))
+    )
     for code in np.nonzero(stations)[0]:
         state.stations[code] += int(stations[code])
         state.unreadable[code] += int(unreadable[code])
@@ -685,7 +780,14 @@ def _duplicates(state: _State, collect: _Collector) -> Any:
     repeated = (counts[inverse] > 1) & (np.arange(len(ids)) != first[inverse])
     for row in np.nonzero(repeated)[0]:
         station = _text(ids[row])
-        collect.add(DUPLICATE_ID, f"station id {excerpt(station)} again (first at line {int(lines[first[inverse[row]]])})", int(lines[row]), state.layout.station + 1, station, "station")
+        collect.add(
+            DUPLICATE_ID,
+            f"station id {excerpt(station)} again (first at line {int(lines[first[inverse[row]]])})",
+            int(lines[row]),
+            state.layout.station + 1,
+            station,
+            "station",
+        )
     return repeated
 
 
@@ -721,16 +823,31 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
         found = audit.areas.get(region.name)
         if found is None:
             empty = Area(region.name, unplaced=state.unplaced)
-            rule, message = (UNCONFIRMED, f"{region.name}: no station of this region could be read: {_left_out(audit, empty)}") if state.unplaced else (REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}")
+            rule, message = (
+                (UNCONFIRMED, f"{region.name}: no station of this region could be read: {_left_out(audit, empty)}")
+                if state.unplaced
+                else (REGION_MISSING, f"{region.name}: no station of this region in {audit.stations_file}")
+            )
             audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
-            audit.findings.append(_results_finding(results, rule, message, region.path, region.name, {"area": region.name, "figure": "stations"} if state.unplaced else {}))
+            audit.findings.append(
+                _results_finding(results, rule, message, region.path, region.name, {"area": region.name, "figure": "stations"} if state.unplaced else {})
+            )
             continue
         audit.findings += _compare(audit, found, region.name, region.counts, region.votes, region.path)
     for name, line in state.unpublished.items():
         stations = audit.areas[name].stations
         audit.counts[UNPUBLISHED.code] = audit.counts.get(UNPUBLISHED.code, 0) + 1
         message = f"{excerpt(name)}: {fmt.count(stations)} station{'s' if stations != 1 else ''} of a region the results file's regions: list does not publish; added to the national roll-up only"
-        audit.findings.append(UNPUBLISHED.finding(message, file=audit.stations_file, position=Position(line, state.layout.region + 1), path=("region",), subject=name, figures={"area": name, "stations": stations}))
+        audit.findings.append(
+            UNPUBLISHED.finding(
+                message,
+                file=audit.stations_file,
+                position=Position(line, state.layout.region + 1),
+                path=("region",),
+                subject=name,
+                figures={"area": name, "stations": stations},
+            )
+        )
 
 
 def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str, Figure], path: tuple) -> Iterator[Finding]:
@@ -746,20 +863,39 @@ def _compare(audit: Audit, area: Area, where: str, counts: Any, votes: dict[str,
         if added == figure.count:
             continue
         label = name.replace("_", " ") if name in ROLLUP_FIGURES else f"votes for {name}"
-        figures = {"area": where, "figure": name, "stations_sum": added, "published": figure.count, "difference": figure.count - added, "unreadable_stations": area.unreadable + area.unplaced}
+        figures = {
+            "area": where,
+            "figure": name,
+            "stations_sum": added,
+            "published": figure.count,
+            "difference": figure.count - added,
+            "unreadable_stations": area.unreadable + area.unplaced,
+        }
         if area.unreadable or area.unplaced:
-            rule, message = UNCONFIRMED, f"{where}: {label} cannot be confirmed: {_left_out(audit, area)}; the others add up to {fmt.count(added)}, published {fmt.count(figure.count)}"
+            rule, message = (
+                UNCONFIRMED,
+                f"{where}: {label} cannot be confirmed: {_left_out(audit, area)}; the others add up to {fmt.count(added)}, published {fmt.count(figure.count)}",
+            )
         else:
-            rule, message = ROLLUP_MISMATCH, f"{where}: {label}: the stations add up to {fmt.count(added)}, but {fmt.count(figure.count)} is published ({figure.count - added:+,})"
+            rule, message = (
+                ROLLUP_MISMATCH,
+                f"{where}: {label}: the stations add up to {fmt.count(added)}, but {fmt.count(figure.count)} is published ({figure.count - added:+,})",
+            )
         audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
         yield _results_finding(results, rule, message, figure_path, where, figures)
     stations_figure = counts.polling_stations
     if stations_figure is not None and stations_figure.count != area.stations:
         figures = {"area": where, "figure": "polling_stations", "stations": area.stations, "published": stations_figure.count}
         if area.unplaced:
-            rule, message = UNCONFIRMED, f"{where}: the number of stations cannot be confirmed: {_left_out(audit, area)}; {fmt.count(area.stations)} others are in this region, polling_stations is {fmt.count(stations_figure.count)}"
+            rule, message = (
+                UNCONFIRMED,
+                f"{where}: the number of stations cannot be confirmed: {_left_out(audit, area)}; {fmt.count(area.stations)} others are in this region, polling_stations is {fmt.count(stations_figure.count)}",
+            )
         else:
-            rule, message = STATION_COUNT, f"{where}: {fmt.count(area.stations)} stations in {audit.stations_file}, but polling_stations is {fmt.count(stations_figure.count)}"
+            rule, message = (
+                STATION_COUNT,
+                f"{where}: {fmt.count(area.stations)} stations in {audit.stations_file}, but polling_stations is {fmt.count(stations_figure.count)}",
+            )
             del figures["area"], figures["figure"]
         audit.counts[rule.code] = audit.counts.get(rule.code, 0) + 1
         yield _results_finding(results, rule, message, path + ("polling_stations",), where, figures)

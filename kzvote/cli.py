@@ -75,7 +75,9 @@ def _remember_format(ctx: typer.Context, value: Optional[Format]) -> Optional[st
 
 FormatOpt = Annotated[
     Optional[Format],
-    typer.Option("--format", "-f", help="Output format (default: table; text for check; or the project's configuration).", show_default=False, callback=_remember_format),
+    typer.Option(
+        "--format", "-f", help="Output format (default: table; text for check; or the project's configuration).", show_default=False, callback=_remember_format
+    ),
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour even on a terminal (NO_COLOR works too).")]
 StrictOpt = Annotated[
@@ -92,9 +94,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[
-        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
-    ] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     pass
 
@@ -218,7 +218,9 @@ def _write(view: View, format_name: str, color: Optional[bool]) -> None:
         raise CannotWrite(error) from error
 
 
-def _view_command(file: Optional[Path], format: Optional[Format], no_color: bool, strict: Optional[bool], build: Callable[[Results, list[Finding]], View]) -> NoReturn:
+def _view_command(
+    file: Optional[Path], format: Optional[Format], no_color: bool, strict: Optional[bool], build: Callable[[Results, list[Finding]], View]
+) -> NoReturn:
     from kzvote.checks import run_checks
 
     path = resolve_file(file)
@@ -307,8 +309,15 @@ def diff(
 @app.command()
 def audit(
     file: FileArg = None,
-    stations: Annotated[Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False, readable=False)] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Station findings shown in table and markdown output (json and csv keep the first 10,000 of each code, and count the rest).")] = 20,
+    stations: Annotated[
+        Optional[Path], typer.Option("--stations", help="Polling-station CSV (default: the results file's stations:).", show_default=False, readable=False)
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", min=0, help="Station findings shown in table and markdown output (json and csv keep the first 10,000 of each code, and count the rest)."
+        ),
+    ] = 20,
     format: FormatOpt = None,
     no_color: NoColorOpt = False,
     strict: StrictOpt = None,
@@ -363,7 +372,9 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
 
 @app.command()
 def check(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Results files (default: $KZVOTE_FILE or ./results.yaml).", show_default=False, readable=False)] = None,
+    files: Annotated[
+        Optional[list[Path]], typer.Argument(help="Results files (default: $KZVOTE_FILE or ./results.yaml).", show_default=False, readable=False)
+    ] = None,
     format: FormatOpt = None,
     strict: StrictOpt = None,
     notes: Annotated[bool, typer.Option("--notes", help="Show notes (implied base, outcome) too.")] = False,

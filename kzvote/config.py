@@ -186,7 +186,9 @@ def _settings_problems(data: dict[str, Any], where: _Where) -> list[Problem]:
     problems: list[Problem] = []
     for key in sorted(set(data) - KEYS):
         if key == "tool" and isinstance(data[key], dict) and "kzvote" in data[key]:
-            problems.append(("[tool.kzvote] is pyproject.toml's table; in .kzvote.toml write its keys at the top level, without it", where.key(key) or Position(1, 1)))
+            problems.append(
+                ("[tool.kzvote] is pyproject.toml's table; in .kzvote.toml write its keys at the top level, without it", where.key(key) or Position(1, 1))
+            )
             continue
         problems.append((f"unknown key {key!r}{_did_you_mean(key, KEYS)} (known: {', '.join(sorted(KEYS))})", where.key(key)))
     fmt = data.get("format")
@@ -199,7 +201,9 @@ def _settings_problems(data: dict[str, Any], where: _Where) -> list[Problem]:
             problems.append((f"format {fmt!r} is not one of {', '.join(FORMATS)}{_did_you_mean(fmt, FORMATS)}", where.key("format")))
     strict = data.get("strict")
     if strict is not None and not isinstance(strict, bool):
-        meant = {"true": "true", "yes": "true", "on": "true", "1": "true", "false": "false", "no": "false", "off": "false", "0": "false"}.get(str(strict).lower())
+        meant = {"true": "true", "yes": "true", "on": "true", "1": "true", "false": "false", "no": "false", "off": "false", "0": "false"}.get(
+            str(strict).lower()
+        )
         hint = f"; did you mean {meant} (unquoted)?" if meant else ""
         problems.append((f"strict must be true or false, not {strict!r}{hint}", where.key("strict")))
     return problems
@@ -224,12 +228,18 @@ def _accepts(data: dict[str, Any], where: _Where) -> tuple[tuple[Accept, ...], l
         missing = [k for k in ("code", "path", "reason") if not isinstance(entry.get(k), str) or not entry[k].strip()]
         extra = sorted(set(entry) - ACCEPT_KEYS)
         if missing or extra:
-            what = (f"needs {', '.join(missing)}" if missing else "") + ("; " if missing and extra else "") + (f"unknown key(s) {', '.join(extra)}" if extra else "")
+            what = (
+                (f"needs {', '.join(missing)}" if missing else "")
+                + ("; " if missing and extra else "")
+                + (f"unknown key(s) {', '.join(extra)}" if extra else "")
+            )
             problems.append((f"accept[{index}]: {what} (an accepted finding always says why)", position))
             continue
         code = entry["code"]
         if code not in codes:
-            problems.append((f"accept[{index}]: unknown code {code!r}{_did_you_mean(_code_like(code), codes)} (the codes are in the README)", where.accept(index, "code")))
+            problems.append(
+                (f"accept[{index}]: unknown code {code!r}{_did_you_mean(_code_like(code), codes)} (the codes are in the README)", where.accept(index, "code"))
+            )
             continue
         accepts.append(Accept(code, entry["path"], entry["reason"].strip(), position))
     return tuple(accepts), problems

@@ -165,7 +165,12 @@ def entries(results: Results) -> dict[str, Entry]:
     for name in ("date", "announced"):
         value = getattr(election, name)
         put(f"election.{name}", f"election {name}", "text", value.isoformat() if value else None, None, ("election", name))
-    figure("election.majority_percent", "majority percent", election.majority_percent if election.majority_percent.position else None, ("election", "majority_percent"))
+    figure(
+        "election.majority_percent",
+        "majority percent",
+        election.majority_percent if election.majority_percent.position else None,
+        ("election", "majority_percent"),
+    )
     _counts(figure, "turnout", "", results.turnout, ("turnout",))
     for choice in results.choices:
         figure(f"choices.{choice.name}.votes", f"{choice.name}: votes", choice.votes, choice.path + ("votes",))

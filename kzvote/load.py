@@ -329,7 +329,9 @@ class _Reader:
                 continue
             if key in seen:
                 first = seen[key]
-                self.problem("KZ008", f"duplicate key '{excerpt(key)}' (first at line {first.line}); YAML would silently keep the last one", path + (key,), key_at)
+                self.problem(
+                    "KZ008", f"duplicate key '{excerpt(key)}' (first at line {first.line}); YAML would silently keep the last one", path + (key,), key_at
+                )
                 continue
             seen[key] = key_at
             if key not in allowed and before and (hint := _split_thousands(before, key_node, value_node)):
@@ -446,7 +448,12 @@ class _Reader:
     def _read_datetime(self, node: _Node, spec: Field, path: Path) -> _Located | None:
         # (the time, as written): sources are ordered by it, and shown as written
         return self._read_iso(
-            node, path, ISO_DATETIME, lambda text: (_datetime(text), text), "an ISO date or date-time", "an ISO date or date-time (2022-11-22 or 2022-11-22T12:07, optionally +06:00)"
+            node,
+            path,
+            ISO_DATETIME,
+            lambda text: (_datetime(text), text),
+            "an ISO date or date-time",
+            "an ISO date or date-time (2022-11-22 or 2022-11-22T12:07, optionally +06:00)",
         )
 
     def _read_iso(self, node: _Node, path: Path, form: re.Pattern[str], read: Any, expected: str, form_text: str) -> _Located | None:
@@ -544,13 +551,19 @@ def _split_thousands(before: tuple[_Node, _Node], key: _Scalar, value: _Node) ->
     """`{votes: 271,641}`: in a flow mapping the comma ends the value, and 641 becomes a key."""
     previous_key, previous_value = before
     if (
-        isinstance(value, _Scalar) and value.tag == NULL_TAG
-        and isinstance(previous_key, _Scalar) and isinstance(previous_value, _Scalar) and previous_value.tag == INT_TAG
-        and re.fullmatch(r"[0-9]{3}", key.value) and previous_value.at.line == key.at.line
+        isinstance(value, _Scalar)
+        and value.tag == NULL_TAG
+        and isinstance(previous_key, _Scalar)
+        and isinstance(previous_value, _Scalar)
+        and previous_value.tag == INT_TAG
+        and re.fullmatch(r"[0-9]{3}", key.value)
+        and previous_value.at.line == key.at.line
     ):
         digits = previous_value.value + key.value
-        return (f"'{previous_key.value}: {previous_value.value},{key.value}' uses a comma as thousands separator, which ends the "
-                f"value inside {{…}}; write {previous_key.value}: {digits} (digits only)")
+        return (
+            f"'{previous_key.value}: {previous_value.value},{key.value}' uses a comma as thousands separator, which ends the "
+            f"value inside {{…}}; write {previous_key.value}: {digits} (digits only)"
+        )
     return None
 
 
@@ -648,9 +661,7 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
     against_all = None
     if "against_all" in raw:
         item = raw["against_all"]
-        against_all = Choice(
-            AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"]
-        )
+        against_all = Choice(AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"])
     names = _name_index(candidates, reader)
     regions = tuple(_region(item, i, names, against_all is not None, reader) for i, item in enumerate(raw.get("regions") or ()))
     # Names are matched case-insensitively everywhere (region votes, sources, station CSVs).
@@ -679,7 +690,9 @@ def _name_index(candidates: tuple[Choice, ...], reader: _Reader) -> dict[str, st
     first_line: dict[str, int] = {}
     for candidate in candidates:
         if candidate.name in first_line:
-            reader.problem("KZ009", f"duplicate candidate '{candidate.name}' (first at line {first_line[candidate.name]})", candidate.path + ("name",), candidate.position)
+            reader.problem(
+                "KZ009", f"duplicate candidate '{candidate.name}' (first at line {first_line[candidate.name]})", candidate.path + ("name",), candidate.position
+            )
             continue
         first_line[candidate.name] = candidate.position.line if candidate.position else 0
         for spelling in (candidate.name, *candidate.aliases):
@@ -734,12 +747,19 @@ def _source(raw: dict[str, Any], index: int, names: dict[str, str], region_names
             choices[name] = ReportedChoice(name, spelling, at, _figure(figures, "votes"), _figure(figures, "percent"))
     if reported.get("against_all"):
         figures = reported["against_all"]
-        choices[AGAINST_ALL] = ReportedChoice(AGAINST_ALL, "against_all", path + ("reported", "against_all"), _figure(figures, "votes"), _figure(figures, "percent"))
+        choices[AGAINST_ALL] = ReportedChoice(
+            AGAINST_ALL, "against_all", path + ("reported", "against_all"), _figure(figures, "votes"), _figure(figures, "percent")
+        )
     regions: dict[str, Counts] = {}
     for spelling, (figures, key_at) in (reported.get("regions") or {}).items():
         region = region_names.get(spelling.casefold())
         if region is None:
-            reader.problem("KZ014", f"'{spelling}' is not a region of this file{did_you_mean(spelling, set(region_names.values()))}", path + ("reported", "regions", spelling), key_at)
+            reader.problem(
+                "KZ014",
+                f"'{spelling}' is not a region of this file{did_you_mean(spelling, set(region_names.values()))}",
+                path + ("reported", "regions", spelling),
+                key_at,
+            )
         elif figures is not None:
             regions[region] = _counts(figures)
     return Source(
@@ -769,5 +789,3 @@ def _check_unique(items: tuple[Any, ...], key: str, what: str, reader: _Reader, 
             path = item.path + (key,)
             spelled = "" if getattr(first, key) == value else f" as '{getattr(first, key)}'"
             reader.problem("KZ009", f"duplicate {what} '{value}' (first at line {line}{spelled})", path, reader.key_positions.get(path, item.position))
-
-

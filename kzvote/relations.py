@@ -22,11 +22,18 @@ from typing import Union
 
 from kzvote import fmt
 from kzvote.arith import EMPTY, Interval, half_unit, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
+from kzvote.findings import FigureValue
 from kzvote.model import Figure, Path, Results
 from kzvote.tally import BASE_NAMES
 
 COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "polling_stations")
-FIELD_LABELS = {"registered": "registered voters", "ballots_cast": "ballots cast", "invalid_ballots": "invalid ballots", "polling_stations": "polling stations", "turnout_percent": "turnout"}
+FIELD_LABELS = {
+    "registered": "registered voters",
+    "ballots_cast": "ballots cast",
+    "invalid_ballots": "invalid ballots",
+    "polling_stations": "polling stations",
+    "turnout_percent": "turnout",
+}
 NATURAL = Interval(Fraction(0), None)
 
 
@@ -180,10 +187,20 @@ class System:
             return Interval(bound, bound)
         return Interval(Fraction(0), bound) if coef > 0 else Interval(bound, None)
 
+    @cached_property
+    def order(self) -> dict[Path, int]:
+        """File order of the figures."""
+        return {path: i for i, path in enumerate(self.quantities)}
+
+    def ratio_of(self, percent: Path) -> Ratio:
+        """The one ratio a published percent takes part in."""
+        (relation,) = self._direct_index[percent]
+        assert isinstance(relation, Ratio)
+        return relation
+
     def fits_percent(self, path: Path, text: str) -> bool:
         """Whether the percent at `path`, written as `text`, would make its ratio hold."""
-        (relation,) = self._direct_index[path]
-        assert isinstance(relation, Ratio)
+        relation = self.ratio_of(path)
         computed = self.share(relation)
         return computed is not None and abs(computed - Fraction(text)) <= half_unit(_decimals(text))
 
@@ -200,6 +217,12 @@ class System:
             if result.empty:
                 return result
         return result
+
+    def sum_window(self, path: Path) -> tuple[Sum, Interval] | None:
+        """Where every other relation puts the first sum the figure at `path` belongs to."""
+        for total in self.sums_of.get(path, ()):
+            return total, self._sum_fit_without(total, path)
+        return None
 
     def _sum_fit_without(self, total: Sum, path: Path) -> Interval:
         """The intersection, over relations reading the sum, of the sum values that keep them —
@@ -247,6 +270,28 @@ class System:
         if relation.equal:
             return Interval(bound, bound)
         return Interval(Fraction(0), bound) if coef > 0 else Interval(bound, None)
+
+    def figures(self, relation: Relation) -> dict[str, FigureValue]:
+        """The relation's figures for machine formats: what it read, what it computed."""
+        if isinstance(relation, Ratio):
+            published = self.percent(relation.percent)
+            computed = self.share(relation)
+            part_name = "votes" if relation.what == "votes" else "ballots_cast"
+            whole_name = "base" if relation.what == "votes" else "registered"
+            return {
+                part_name: self.value(relation.part),
+                whole_name: self.value(relation.whole),
+                "share" if relation.what == "votes" else "turnout": fmt.as_number(computed),
+                "published": fmt.as_number(published.value),  # type: ignore[arg-type]
+                "published_decimals": published.decimals,
+                "difference": fmt.as_number(None if computed is None else computed - published.value),
+            }
+        figures: dict[str, FigureValue] = {}
+        for _, term in relation.terms:
+            key = term.name.replace(" ", "_") if isinstance(term, Sum) else str(term[-1])
+            figures[key] = self.value(term)
+        figures["difference"] = self.lhs(relation)
+        return figures
 
     # --- words -------------------------------------------------------------------------------------
 
@@ -338,8 +383,9 @@ def build(results: Results) -> System:
 
     choices = results.choices
     for choice in choices:
-        quantity(choice.path + ("votes",), choice.votes, f"{choice.name}'s votes")
-        quantity(choice.path + ("percent",), choice.percent, f"{choice.name}'s percent", True)
+        against = choice.is_against_all
+        quantity(choice.path + ("votes",), choice.votes, "the votes against all" if against else f"{choice.name}'s votes")
+        quantity(choice.path + ("percent",), choice.percent, "the percent against all" if against else f"{choice.name}'s percent", True)
     turnout = results.turnout
     national = {name: quantity(("turnout", name), getattr(turnout, name), FIELD_LABELS[name]) for name in COUNT_FIELDS}
     quantity(("turnout", "turnout_percent"), turnout.turnout_percent, "turnout", True)

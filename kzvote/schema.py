@@ -97,10 +97,7 @@ TURNOUT = Field(
     "turnout",
     Kind.RECORD,
     required=True,
-    fields=tuple(
-        Field(f.name, f.kind, required=f.name in ("registered", "ballots_cast"), doc=f.doc)
-        for f in _region_figures()
-    ),
+    fields=tuple(Field(f.name, f.kind, required=f.name in ("registered", "ballots_cast"), doc=f.doc) for f in _region_figures()),
 )
 
 CANDIDATE = (

@@ -116,7 +116,9 @@ def _rows(ctx: Context, sources: tuple[Source, ...]) -> Iterator[FigureRow]:
             official = choice.votes if field_name == "votes" else choice.percent
             exact = choice.votes.count if field_name == "votes" else tally.share(choice)
             label = f"{choice.name}: {'votes' if field_name == 'votes' else '%'}"
-            yield _row(f"choices.{choice.name}.{field_name}", label, f"{choice.name}'s {phrase}", official, exact, sources, _choice_pick(choice.name, field_name))
+            yield _row(
+                f"choices.{choice.name}.{field_name}", label, f"{choice.name}'s {phrase}", official, exact, sources, _choice_pick(choice.name, field_name)
+            )
     yield from _counts_rows("turnout", "", ctx.results.turnout, sources, lambda s: (s.turnout, s.path + ("reported", "turnout")))
     for region in ctx.results.regions:
         yield from _counts_rows(f"regions.{region.name}", f"{region.name}: ", region.counts, sources, _region_pick(region.name))
@@ -149,7 +151,15 @@ def _counts_rows(key: str, prefix: str, official: Counts, sources: tuple[Source,
         figure: Figure | None = getattr(official, name)
         what = name.replace("_", " ")
         yield _row(f"{key}.{name}", prefix + what, phrase + what, figure, figure.count if figure else None, sources, field_pick(name))
-    yield _row(f"{key}.turnout_percent", prefix + "turnout %", phrase + "turnout", official.turnout_percent, turnout_share(official), sources, field_pick("turnout_percent"))
+    yield _row(
+        f"{key}.turnout_percent",
+        prefix + "turnout %",
+        phrase + "turnout",
+        official.turnout_percent,
+        turnout_share(official),
+        sources,
+        field_pick("turnout_percent"),
+    )
 
 
 def _row(key: str, label: str, phrase: str, official: Figure | None, exact: Fraction | int | None, sources: tuple[Source, ...], pick: Pick) -> FigureRow:
@@ -204,7 +214,9 @@ def _differs(ctx: Context, row: FigureRow, c: Comparison) -> Finding:
         official_text = fmt.count(int(row.official_exact))
         shown = f"{fmt.count(c.reported.count)} ({int(c.difference or 0):+,})"  # type: ignore[arg-type]
     else:
-        official_text = f"{row.official.text if row.official else fmt.percent(Fraction(row.official_exact), 2)}% ({fmt.percent(Fraction(row.official_exact))}% computed)"
+        official_text = (
+            f"{row.official.text if row.official else fmt.percent(Fraction(row.official_exact), 2)}% ({fmt.percent(Fraction(row.official_exact))}% computed)"
+        )
         shown = f"{c.reported.text}%"
     remark = f": {c.remark}" if c.remark else ""
     stage = f" ({source.stage} figures against the {official_stage} result)" if earlier else ""
@@ -250,7 +262,13 @@ def _pairs_consistency(ctx: Context, source: Source, pairs: list) -> Iterator[Fi
     tally = ctx.tally
     group = consensus(intervals, prefer=tally.base)
     if group is None:
-        yield INCONSISTENT(ctx, f"{source.id}: none of its vote counts agree with each other's percentages on a base", source.path + ("reported",), source.id, {"source": source.id})
+        yield INCONSISTENT(
+            ctx,
+            f"{source.id}: none of its vote counts agree with each other's percentages on a base",
+            source.path + ("reported",),
+            source.id,
+            {"source": source.id},
+        )
         return
     members = set(group.members)
     for i, choice in enumerate(pairs):
@@ -268,7 +286,13 @@ def _pairs_consistency(ctx: Context, source: Source, pairs: list) -> Iterator[Fi
             f"{source.id}: {choice.name} {fmt.votes(choice.votes.count)} at {choice.percent.text}% imply {implied}, but its other figures agree on {_range(group.interval.whole_numbers())}{hint}",
             choice.path + ("votes",),
             source.id,
-            {"source": source.id, "choice": choice.name, "votes": choice.votes.count, "published": fmt.as_number(Fraction(choice.percent.value)), "suggestion": slip[0] if slip else None},
+            {
+                "source": source.id,
+                "choice": choice.name,
+                "votes": choice.votes.count,
+                "published": fmt.as_number(Fraction(choice.percent.value)),
+                "suggestion": slip[0] if slip else None,
+            },
         )
     if len(members) >= 1:
         yield from _base_fits(ctx, source, group.interval, tally)

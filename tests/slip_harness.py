@@ -249,9 +249,7 @@ def _counts_violations(counts: Counts, where: str) -> list[str]:
 def fits(results: Results, suspect: Suspect, slipped_text: str) -> set[str]:
     """The texts one keystroke from the slipped one that make the file consistent again."""
     return {
-        near
-        for near in neighbours(slipped_text, suspect.is_percent)
-        if not violations(substitute(results, suspect.path, value_of(near, suspect.is_percent)))
+        near for near in neighbours(slipped_text, suspect.is_percent) if not violations(substitute(results, suspect.path, value_of(near, suspect.is_percent)))
     }
 
 
@@ -311,7 +309,9 @@ def classify(results: Results, slipped: Results, suspect: Suspect, slipped_text:
     fitting = fits(results, suspect, slipped_text)
     suggested = _suggestion(finding)
     if fitting == {suspect.text} and (suggested is None or not _same_value(suggested, suspect.text)):
-        return "wrong", f"{finding.code} on the figure but " + (f"suggests {suggested}, not {suspect.text}" if suggested else f"no suggestion of {suspect.text}")
+        return "wrong", f"{finding.code} on the figure but " + (
+            f"suggests {suggested}, not {suspect.text}" if suggested else f"no suggestion of {suspect.text}"
+        )
     if suggested is not None and not any(_same_value(suggested, f) for f in fitting):
         return "wrong", f"{finding.code} suggests {suggested}, which is no one-keystroke fit"
     return "exact", ""

@@ -57,7 +57,9 @@ def test_share_of_nothing_is_undefined() -> None:
     assert share(5, 0) is None
 
 
-@pytest.mark.parametrize(("value", "decimals", "text"), [(Fraction(13, 5), 2, "2.60"), (Fraction(1, 200), 2, "0.01"), (Fraction(-1, 3), 3, "-0.333"), (Fraction(5), 0, "5")])
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"), [(Fraction(13, 5), 2, "2.60"), (Fraction(1, 200), 2, "0.01"), (Fraction(-1, 3), 3, "-0.333"), (Fraction(5), 0, "5")]
+)
 def test_format_fixed(value: Fraction, decimals: int, text: str) -> None:
     assert format_fixed(value, decimals) == text
 
@@ -77,7 +79,12 @@ def test_implied_base_edges() -> None:
 
 
 def test_consensus_names_the_fewest_outliers() -> None:
-    intervals = [Interval(Fraction(10), Fraction(20)), Interval(Fraction(15), Fraction(25)), Interval(Fraction(30), Fraction(40)), Interval(Fraction(18), Fraction(19))]
+    intervals = [
+        Interval(Fraction(10), Fraction(20)),
+        Interval(Fraction(15), Fraction(25)),
+        Interval(Fraction(30), Fraction(40)),
+        Interval(Fraction(18), Fraction(19)),
+    ]
     result = consensus(intervals)
     assert result is not None
     assert result.members == (0, 1, 3)

@@ -90,7 +90,9 @@ def test_a_device_is_refused(cli: Run, tmp_path: Path) -> None:
 def test_a_fifo_without_writer_does_not_block(tmp_path: Path) -> None:
     results = write_csv(tmp_path, GOOD)
     os.mkfifo(tmp_path / "fifo.csv")
-    done = subprocess.run([sys.executable, "-m", "kzvote", "audit", str(results), "--stations", str(tmp_path / "fifo.csv")], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "kzvote", "audit", str(results), "--stations", str(tmp_path / "fifo.csv")], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert done.returncode == 2 and "not a regular file" in done.stderr
 
 

@@ -104,7 +104,9 @@ def sarif_validator() -> jsonschema.protocols.Validator:
 
 
 @pytest.mark.parametrize("command", ["check", "sources", "reconcile"])
-def test_sarif_validates_against_the_official_schema(cli: Run, write: Write, tmp_path: Path, sarif_validator: jsonschema.protocols.Validator, command: str) -> None:
+def test_sarif_validates_against_the_official_schema(
+    cli: Run, write: Write, tmp_path: Path, sarif_validator: jsonschema.protocols.Validator, command: str
+) -> None:
     (tmp_path / ".kzvote.toml").write_text('[[accept]]\ncode = "KZ101"\npath = "candidates[3].votes"\nreason = "known"\n')
     text = full_text().replace("    votes: 200907\n", "    votes: 300907\n", 1)
     path = write(text)

@@ -72,7 +72,9 @@ def test_git_revisions_still_work_with_end_of_options(cli: Run, repo: Path) -> N
     assert cli("diff", "git:HEAD:./results.yaml", "results.yaml").exit_code == 0
 
 
-@pytest.mark.parametrize(("version", "known"), [("git version 2.39.5\n", True), ("git version 2.24.0", True), ("git version 2.23.4", False), ("git version 1.9", False), ("", False)])
+@pytest.mark.parametrize(
+    ("version", "known"), [("git version 2.39.5\n", True), ("git version 2.24.0", True), ("git version 2.23.4", False), ("git version 1.9", False), ("", False)]
+)
 def test_end_of_options_only_where_git_knows_it(version: str, known: bool) -> None:
     assert knows_end_of_options(version) is known
 
@@ -112,7 +114,7 @@ def test_diff_counts_are_truthful_when_new_holds_an_old_error(cli: Run, write: W
         ("\n" + ACCEPT_KAZHYKEN.replace("KZ101", "KZ1O1"), ":3:1:", "unknown code 'KZ1O1'; did you mean 'KZ101'"),
         ("strict = \n", ":1:10:", "TOML syntax error: Invalid value"),
         ('a = "b', ":1:7:", "TOML syntax error: Unterminated string"),
-        ('[accept]\nx = [1,\n', ":2:8:", "TOML syntax error: Invalid value"),
+        ("[accept]\nx = [1,\n", ":2:8:", "TOML syntax error: Invalid value"),
         ("formt = 'json'\n", ":1:1:", "did you mean 'format'"),
     ],
 )
@@ -128,7 +130,9 @@ def test_configuration_mistakes_are_located(cli: Run, write: Write, tmp_path: Pa
 
 def test_configuration_mistakes_in_pyproject_are_located_and_all_reported(cli: Run, write: Write, tmp_path: Path) -> None:
     path = write(bundled_text())
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nformat = 1\n\n[tool.kzvote]\nstrict = "yes"\nformat = "JSON"\n\n[[tool.kzvote.accept]]\ncode = "KZ999"\npath = "x"\nreason = "r"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nformat = 1\n\n[tool.kzvote]\nstrict = "yes"\nformat = "JSON"\n\n[[tool.kzvote.accept]]\ncode = "KZ999"\npath = "x"\nreason = "r"\n'
+    )
     result = cli("check", path)
     assert result.exit_code == 2
     lines = result.stderr.splitlines()

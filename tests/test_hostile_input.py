@@ -56,7 +56,7 @@ def test_control_characters_in_a_name_are_refused_at_its_place(kind: str) -> Non
     text = edited(("- name: Kassym-Jomart Tokayev", f'- name: "{HOSTILE_TEXT[kind]}"'))
     finding = one(text)
     assert finding.code == "KZ016"
-    assert finding.position is not None and finding.position.line == line_of(text, "- name: \"")
+    assert finding.position is not None and finding.position.line == line_of(text, '- name: "')
     assert finding.path == ("candidates", 0, "name")
     assert "U+" in finding.message
     assert all(ord(c) >= 32 and c not in "\x7f\u202e\u2066\u2028" for c in finding.message)
@@ -190,7 +190,10 @@ def test_an_unreadable_file_as_another_user_is_a_located_kz001(tmp_path: Path) -
     for command in ("check", "report"):
         run = subprocess.run(
             ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code, command, str(data)],
-            capture_output=True, text=True, env=env, timeout=120,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
         )
         if "setpriv" in run.stderr and run.returncode not in (1, 2):
             pytest.skip("setpriv cannot switch users here")
@@ -296,7 +299,9 @@ def test_more_values_than_any_results_file_needs_are_refused_before_they_cost_me
     assert finding.code == "KZ013" and "1,000 values" in finding.message
 
 
-@pytest.mark.parametrize("old, new", [("- name: Kassym-Jomart Tokayev", '- name: ""'), ("- name: Abroad", "- name: '  '"), ("title: Early presidential election", 'title: ""')])
+@pytest.mark.parametrize(
+    "old, new", [("- name: Kassym-Jomart Tokayev", '- name: ""'), ("- name: Abroad", "- name: '  '"), ("title: Early presidential election", 'title: ""')]
+)
 def test_an_empty_required_text_is_missing(old: str, new: str) -> None:
     found = findings_of(edited((old, new)))
     assert "KZ007" in [f.code for f in found]

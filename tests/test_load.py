@@ -132,7 +132,9 @@ def test_not_utf8_is_located() -> None:
 
 
 def test_alias_bomb_fails_fast() -> None:
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+    )
     # Refused from the event stream, before anything is expanded (its cost: bench/hostile.py).
     assert problems(bomb)[0][0] == "KZ013"
 

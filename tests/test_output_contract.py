@@ -113,7 +113,16 @@ def kzvote(*args: str) -> list[str]:
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [("check", str(BUNDLED)), ("report", str(BUNDLED), "-f", "json"), ("sources", str(BUNDLED), "-f", "json"), ("schema",), ("report", "/no/such.yaml", "-f", "json")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", str(BUNDLED)),
+        ("report", str(BUNDLED), "-f", "json"),
+        ("sources", str(BUNDLED), "-f", "json"),
+        ("schema",),
+        ("report", "/no/such.yaml", "-f", "json"),
+    ],
+)
 def test_a_full_disk_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("KZVOTE_DEBUG", "KZVOTE_FILE")}
     with open("/dev/full", "w") as full:
@@ -162,7 +171,7 @@ def test_no_json_number_is_written_as_a_string(cli: Run, write: Write, tmp_path:
 
 def test_share_mismatch_figures_are_numbers(cli: Run, write: Write) -> None:
     votes = json.loads(cli("check", write(edited(("votes: 200907", "votes: 300907"))), "-f", "json").stdout)["findings"][0]["figures"]
-    assert (votes["suggestion"], votes["fit_percent"]) == (200907, 3.74)
+    assert (votes["suggestion"], votes["share"], votes["blamed"]) == (200907, 3.742402, "candidates[3].votes")
     percent = json.loads(cli("check", write(edited(("percent: 2.60", "percent: 2.06"))), "-f", "json").stdout)["findings"][0]["figures"]
     assert (percent["suggestion"], percent["published_decimals"]) == (2.6, 2)
 

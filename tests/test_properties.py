@@ -66,7 +66,12 @@ def test_a_count_changed_beyond_its_tolerance_is_always_caught(e: dict, data: st
     valid = sum(votes) + (e["against"] or 0)
     cast = sum(e["votes"]) + (e["against"] or 0) + e["invalid"]
     base = {"valid": valid, "cast": cast, "registered": cast + e["extra"]}[e["percent_of"]]
-    published = Fraction(format_fixed(share(e["votes"][i], {"valid": sum(e["votes"]) + (e["against"] or 0), "cast": cast, "registered": cast + e["extra"]}[e["percent_of"]]), e["decimals"][i]))  # type: ignore[arg-type]
+    published = Fraction(
+        format_fixed(
+            share(e["votes"][i], {"valid": sum(e["votes"]) + (e["against"] or 0), "cast": cast, "registered": cast + e["extra"]}[e["percent_of"]]),
+            e["decimals"][i],
+        )
+    )  # type: ignore[arg-type]
     assume(base > 0 and valid <= cast)
     assume(not agrees(share(new, base), published, e["decimals"][i]))  # type: ignore[arg-type]
     assert errors(render(e, votes)), "a count that no longer fits its published percent went unnoticed"

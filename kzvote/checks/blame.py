@@ -43,12 +43,15 @@ def _primary(system: System, explanation: Explanation, fix: Fix | None = None) -
 
 
 def _what_fails(system: System, explanation: Explanation, primary: Relation) -> str:
+    """The primary relation in words; a second of another kind too (a wrong ballots cast breaks
+    the balance and the turnout); the rest counted."""
     others = [r for r in explanation.relations if r is not primary]
     text = system.describe(primary)
-    if others:
+    if others and others[0].code != primary.code:
         text += "; and " + system.describe(others[0])
-    if len(others) > 1:
-        text += f" (and {len(others) - 1} more)"
+        others = others[1:]
+    if others:
+        text += f" ({len(others)} more fail{'s' if len(others) == 1 else ''} with it)"
     return text
 
 
@@ -56,17 +59,11 @@ def _shown(fix: Fix, text: str) -> str:
     return f"{text}%" if fix.quantity.is_percent else fmt.count(int(text))
 
 
-def _alternatives(fix: Fix) -> str:
+def _alternatives(fix: Fix, short: bool = False) -> str:
     """What would fit, in words: the single keystroke, several, or a range."""
-    if fix.suggestion:
+    if fix.suggestion and (short or fix.quantity.is_percent):
         text, how = fix.suggestion
         return f"did you mean {_shown(fix, text)} ({how})?"
-    if fix.keystrokes:
-        listed = " or ".join(_shown(fix, t) for t, _ in fix.keystrokes[:3])
-        more = f" (and {len(fix.keystrokes) - 3} more)" if len(fix.keystrokes) > 3 else ""
-        said = f"one keystroke away, {listed}{more} would fit"
-    else:
-        said = ""
     if fix.quantity.is_percent:
         fits = f"{fix.fitting_percent}% would fit"
     else:
@@ -75,11 +72,20 @@ def _alternatives(fix: Fix) -> str:
         assert whole is not None
         fits = f"{fmt.whole_range(*whole)} would fit" if whole[1] is not None else f"{fmt.count(whole[0])} or more would fit"
         if looks_rounded(fix.quantity.figure.count) >= 3:
-            fits += f" ({fix.quantity.figure.text} looks rounded)"
-    return f"{said}; {fits}" if said else fits
+            fits += f" ({fmt.count(fix.quantity.figure.count)} looks rounded)"
+    if fix.suggestion:
+        text, how = fix.suggestion
+        return f"{fits} — did you mean {_shown(fix, text)} ({how})?"
+    if short or not fix.keystrokes:
+        return fits
+    listed = " or ".join(_shown(fix, t) for t, _ in fix.keystrokes[:3])
+    more = f" (and {len(fix.keystrokes) - 3} more)" if len(fix.keystrokes) > 3 else ""
+    return f"{fits}; one keystroke away, {listed}{more}"
 
 
 def _fix_figures(fix: Fix) -> dict[str, FigureValue]:
+    """The blamed figure, what would fit it (fit_<field>_min/max for a count, fit_percent for a
+    percent), and the suggestion as a number."""
     figures: dict[str, FigureValue] = {"blamed": format_path(fix.path)}
     suggestion = fix.suggestion
     if fix.quantity.is_percent:
@@ -87,7 +93,8 @@ def _fix_figures(fix: Fix) -> dict[str, FigureValue]:
         figures["suggestion"] = fmt.as_number(Fraction(suggestion[0])) if suggestion else None
     else:
         whole = fix.fitting.whole_numbers() if fix.fitting is not None else None
-        figures["fit_min"], figures["fit_max"] = whole if whole else (None, None)
+        field = "votes" if fix.path[-2:-1] == ("votes",) or fix.path[-1] == "votes" else str(fix.path[-1])
+        figures[f"fit_{field}_min"], figures[f"fit_{field}_max"] = whole if whole else (None, None)
         figures["suggestion"] = int(suggestion[0]) if suggestion else None
     return figures
 
@@ -96,11 +103,15 @@ def _exact(ctx: Context, explanation: Explanation, fix: Fix) -> Finding:
     system = ctx.analysis.system
     primary = _primary(system, explanation, fix)
     message = _what_fails(system, explanation, primary)
+    window = system.sum_window(fix.path) if len(explanation.relations) > 1 else None
+    if window is not None and not window[1].empty:
+        message += f" — the other figures put {window[0].name} at {fmt.base_range(window[1])}"
     if fix.path != primary.where:
         message += f"; the one figure that fixes this alone is {fix.quantity.label}, {_shown(fix, fix.quantity.figure.text)}"
     message += f": {_alternatives(fix)}" if fix.path != primary.where else f"; {_alternatives(fix)}"
     rule = RELATION_RULES[primary.code]
-    return rule(ctx, message, fix.path, primary.subject, _fix_figures(fix), rests_on=system.rests_on(primary), blames=(fix.path,))
+    figures = system.figures(primary) | _fix_figures(fix)
+    return rule(ctx, message, fix.path, primary.subject, figures, rests_on=system.rests_on(primary), blames=(fix.path,))
 
 
 def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
@@ -108,9 +119,11 @@ def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
     primary = _primary(system, explanation)
     fixes = explanation.fixes
     how = "with one keystroke" if explanation.by_keystroke else "by a new value"
-    listed = "; ".join(f"{f.quantity.label} ({format_path(f.path)}) {_shown(f, f.quantity.figure.text)}: {_alternatives(f)}" for f in fixes[:MAX_LISTED])
+    listed = "; ".join(
+        f"{f.quantity.label} ({format_path(f.path)}) {_shown(f, f.quantity.figure.text)}: {_alternatives(f, short=True)}" for f in fixes[:MAX_LISTED]
+    )
     more = f"; and {', '.join(format_path(f.path) for f in fixes[MAX_LISTED:])}" if len(fixes) > MAX_LISTED else ""
     message = f"{_what_fails(system, explanation, primary)}; any one of {len(fixes)} figures would fix this alone {how}, and the arithmetic cannot tell which is wrong — {listed}{more}"
-    figures: dict[str, FigureValue] = {"suspects": ", ".join(format_path(f.path) for f in fixes), "suggestion": None}
+    figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": ", ".join(format_path(f.path) for f in fixes), "suggestion": None}
     rule = RELATION_RULES[primary.code]
     return rule(ctx, message, primary.where, primary.subject, figures, rests_on=system.rests_on(primary), blames=tuple(f.path for f in fixes))

@@ -30,7 +30,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     leader, second = outcome.leader, outcome.runner_up
     majority = ctx.results.election.majority_percent.text
     share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
-    figures: dict[str, FigureValue] = {"leader": leader.name, "leader_votes": leader.votes.count, "leader_share": fmt.as_number(outcome.leader_share), "majority_percent": float(ctx.results.election.majority_percent.value)}
+    figures: dict[str, FigureValue] = {
+        "leader": leader.name,
+        "leader_votes": leader.votes.count,
+        "leader_share": fmt.as_number(outcome.leader_share),
+        "majority_percent": float(ctx.results.election.majority_percent.value),
+    }
     if outcome.tied:
         yield TIED(
             ctx,
@@ -42,7 +47,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     elif outcome.elected:
         yield ELECTED(ctx, f"{leader.name} is elected in the first round with {share} (more than {majority}%)", leader.path, leader.name, figures)
     elif second is not None:
-        yield RUNOFF(ctx, f"no candidate has more than {majority}%: runoff between {leader.name} ({share}) and {second.name}", leader.path, leader.name, figures | {"runner_up": second.name})
+        yield RUNOFF(
+            ctx,
+            f"no candidate has more than {majority}%: runoff between {leader.name} ({share}) and {second.name}",
+            leader.path,
+            leader.name,
+            figures | {"runner_up": second.name},
+        )
     against = ctx.results.against_all
     if outcome.against_all_ahead and against is not None:
         yield AGAINST_ALL_AHEAD(

@@ -61,7 +61,8 @@ class Rule(BaseRule):
         """The finding for a relation that does not hold, in its own words: what attribution
         does not explain about it stays said here."""
         system = ctx.analysis.system
-        return self(ctx, system.describe(relation) + extra, relation.where, relation.subject, figures, rests_on=system.rests_on(relation))
+        every = system.figures(relation) | dict(figures or {})
+        return self(ctx, system.describe(relation) + extra, relation.where, relation.subject, every, rests_on=system.rests_on(relation))
 
 
 Check = Callable[[Context], Iterator[Finding]]

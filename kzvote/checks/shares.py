@@ -12,6 +12,7 @@ Fails:  206000 votes with 2.60 published (2.5944): 206050-206865 votes would fit
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 from kzvote import fmt
 from kzvote.arith import Interval, looks_rounded, round_half_up
 from kzvote.checks.rule import Context, Rule
@@ -80,7 +81,7 @@ def _interval_text(ctx: Context) -> str:
 
 
 def _impossible_shares(ctx: Context) -> str:
-    """"C's 1 vote is 40.00% (±0.005) only of 2.4997–2.5003, …" for each published percent that
+    """ "C's 1 vote is 40.00% (±0.005) only of 2.4997–2.5003, …" for each published percent that
     fits no whole base."""
     analysis = ctx.base
     impossible = [(c, iv) for c, iv in zip(analysis.published, analysis.intervals) if not iv.empty and iv.whole_numbers() is None]

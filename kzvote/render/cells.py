@@ -125,8 +125,7 @@ def more_text(view: View, shown: int) -> str:
     more, and where they all are."""
     hidden = len(shown_findings(view.findings, view.notes)) - shown + view.dropped
     if hidden and view.dropped:
-        return (f"… and {hidden:,} more (showing {shown:,} of {shown + hidden:,}; --format json or csv keep "
-                f"the first {view.kept_per_code:,} of each code)")
+        return f"… and {hidden:,} more (showing {shown:,} of {shown + hidden:,}; --format json or csv keep the first {view.kept_per_code:,} of each code)"
     if hidden:
         return f"… and {hidden:,} more (--limit N, or --format json or csv for all)"
     return ""

@@ -97,4 +97,3 @@ def visible_view(view: View) -> View:
         tables=[_table(t) for t in view.tables],
         findings=[_finding(f) for f in view.findings],
     )
-

@@ -97,5 +97,3 @@ def header(results: Results) -> dict[str, Any]:
         "announced": election.announced.isoformat() if election.announced else None,
         "percent_of": election.percent_of,
     }
-
-

@@ -60,7 +60,9 @@ def rollup(audit: Audit) -> Table:
         Column("check", "Check", human=False),  # the figures that differ or are unconfirmed, as a list
         Column("status", "Status", human=False),
     )
-    return Table("rollup", "Roll-up: stations added up; Check names a total that differs from the published one", columns, rows, sections=(1,) if len(rows) > 1 else ())
+    return Table(
+        "rollup", "Roll-up: stations added up; Check names a total that differs from the published one", columns, rows, sections=(1,) if len(rows) > 1 else ()
+    )
 
 
 def _status(name: str, published: dict[str, Any], audit: Audit, differs: set[str], unconfirmed: set[str]) -> str:
@@ -83,4 +85,15 @@ def audit(a: Audit, limit: int) -> View:
     # Roll-up findings first and never cut: --limit is about the (possibly many) station findings.
     totals = [f for f in a.findings if f.code in ROLLUP_CODES]
     stations = [f for f in a.findings if f.code not in ROLLUP_CODES]
-    return View("audit", a.results.file, header(a.results), facts, [rollup(a)], totals + stations, limit=len(totals) + limit, csv_rows="findings", truncated=dict(sorted(a.truncated.items())), kept_per_code=keep)
+    return View(
+        "audit",
+        a.results.file,
+        header(a.results),
+        facts,
+        [rollup(a)],
+        totals + stations,
+        limit=len(totals) + limit,
+        csv_rows="findings",
+        truncated=dict(sorted(a.truncated.items())),
+        kept_per_code=keep,
+    )

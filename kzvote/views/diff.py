@@ -100,5 +100,3 @@ def diff(d: Diff) -> View:
         tables.append(findings_table("resolved", "Findings resolved by this change", d.disappeared))
     tables.append(counts_table(d))
     return View("diff", d.new.file, header(d.new), facts, tables, list(d.findings), findings_title="New findings (not in OLD)")
-
-

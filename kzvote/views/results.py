@@ -217,7 +217,15 @@ def report(results: Results, findings: list[Finding]) -> View:
 
 
 def candidates(results: Results, findings: list[Finding], sort: str) -> View:
-    return View("candidates", results.file, header(results), [("Outcome", outcome_sentence(results))], [candidates_table(results, findings, sort)], findings, notes=False)
+    return View(
+        "candidates",
+        results.file,
+        header(results),
+        [("Outcome", outcome_sentence(results))],
+        [candidates_table(results, findings, sort)],
+        findings,
+        notes=False,
+    )
 
 
 def turnout(results: Results, findings: list[Finding]) -> View:

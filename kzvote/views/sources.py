@@ -110,5 +110,3 @@ def sources(check: CrossCheck) -> View:
     differing = sum(s.differing for s in check.summaries)
     facts = [("Sources", f"{len(check.summaries)} reports, {sum(s.reported for s in check.summaries)} figures, {differing} differing from the official result")]
     return View("sources", check.results.file, header(check.results), facts, [comparisons(check), summary(check), matrix(check)], check.findings)
-
-
