@@ -44,6 +44,19 @@ def candidates_file(count: int, seed: int = 1) -> str:
     return "".join(lines)
 
 
+def slipped_file(count: int) -> str:
+    """`count` candidates, the first one's count with a digit too many: every share fails, every
+    count is a suspect, and attribution tries every keystroke correction of each (issue 10)."""
+    text = candidates_file(count)
+    start = text.index("votes: ") + len("votes: ")
+    return text[:start] + "9" + text[start:]
+
+
+def every_percent_wrong(count: int) -> str:
+    """Every published percent off, shares of ballots cast: one failing group per candidate."""
+    return candidates_file(count).replace("percent_of: valid", "percent_of: cast").replace("percent: ", "percent: 1")
+
+
 def file_of_size(limit: int) -> str:
     """The largest candidates file below `limit` bytes."""
     per_candidate = len(candidates_file(1000)) / 1000
@@ -106,6 +119,8 @@ def main() -> int:
     cases: list[tuple[str, Callable[[Path], None], int, float, str]] = [
         ("4,000 candidates", lambda p: p.write_text(candidates_file(4_000)), 0, 10, "17 s"),
         ("8,000 candidates", lambda p: p.write_text(candidates_file(8_000)), 0, 20, "80 s"),
+        ("8,000 candidates, one count slipped", lambda p: p.write_text(slipped_file(8_000)), 1, 20, ""),
+        ("8,000 candidates, every percent wrong", lambda p: p.write_text(every_percent_wrong(8_000)), 1, 20, ""),
         ("3 percents of 3,000 decimals", lambda p: p.write_text(long_decimals(3_000)), 2, 5, "30 s"),
         ("counts of 4,300 digits", lambda p: p.write_text(long_count(4_300)), 2, 5, "exit 3"),
         ("alias bomb", lambda p: p.write_text(alias_bomb()), 2, 5, ""),
@@ -115,6 +130,7 @@ def main() -> int:
     if not args.quick:
         cases += [
             ("140,000 candidates (just under 1,000,000 values)", lambda p: p.write_text(candidates_file(140_000)), 0, 120, ""),
+            ("140,000 candidates, one count slipped", lambda p: p.write_text(slipped_file(140_000)), 1, 120, ""),
             ("file just under 16 MiB", lambda p: p.write_text(file_of_size(16 * 1024 * 1024)), 2, 120, "43 s, 1.5 GB"),
             ("600,000 candidates in one flow list", lambda p: p.write_text(HEAD + flow_list(600_000)), 2, 120, "16 s, 1.27 GB"),
         ]

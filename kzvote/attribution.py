@@ -24,7 +24,8 @@ from kzvote.keystroke import corrections
 from kzvote.model import Choice, Path, Results
 from kzvote.relations import Quantity, Ratio, Relation, Sum, System, build
 
-MAX_LISTED = 6  # suspects an ambiguous finding spells out; the rest are counted
+MAX_LISTED = 6  # suspects an ambiguous finding spells out with what would fit
+MAX_NAMED = 20  # suspects it names by path; figures["suspects"] has them all
 
 
 @dataclass(frozen=True)
@@ -192,5 +193,7 @@ def _fix(system: System, path: Path) -> Fix | None:
     fitting = system.fitting(path)
     if fitting.empty or fitting.whole_numbers() is None:
         return None
-    keystrokes = tuple((t, how) for t, how in corrections(text, False) if Fraction(int(t)) in fitting)
+    lo, hi = fitting.whole_numbers()  # type: ignore[misc]
+    # whole bounds once: a few hundred corrections compare as ints, not Fractions
+    keystrokes = tuple((t, how) for t, how in corrections(text, False) if lo <= int(t) and (hi is None or int(t) <= hi))
     return Fix(quantity, fitting, keystrokes)

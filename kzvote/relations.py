@@ -164,6 +164,9 @@ class System:
 
     # --- fits: the values of one figure that keep a relation --------------------------------------
 
+    def is_member(self, path: Path, total: Sum) -> bool:
+        return any(s is total for s in self.sums_of.get(path, ()))
+
     def fit(self, relation: Relation, path: Path) -> Interval:
         """Values of the count at `path` that make `relation` hold, every other figure as written."""
         if isinstance(relation, Ratio):
@@ -172,13 +175,13 @@ class System:
             assert isinstance(value, Fraction)
             whole = self.value(relation.whole)
             if path == relation.part:
-                if isinstance(relation.whole, Sum) and path in relation.whole.members:
+                if isinstance(relation.whole, Sum) and self.is_member(path, relation.whole):
                     return votes_fitting_in_sum(whole - self.value(path), value, decimals)
                 return votes_fitting_fixed_base(whole, value, decimals) if whole > 0 else EMPTY
             # the figure is the whole, or moves it as a member of its sum
             bases = implied_base(self.value(relation.part), value, decimals).intersect(Interval(Fraction(1), None))
             return _shift(bases, self.value(path) - whole)
-        coef = sum(c for c, t in relation.terms if t == path or (isinstance(t, Sum) and path in t.members))
+        coef = sum(c for c, t in relation.terms if t == path or (isinstance(t, Sum) and self.is_member(path, t)))
         rest = self.lhs(relation) - coef * self.value(path)
         if coef == 0:
             return NATURAL if (rest == 0 if relation.equal else rest <= 0) else EMPTY

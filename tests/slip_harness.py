@@ -301,7 +301,8 @@ def classify(results: Results, slipped: Results, suspect: Suspect, slipped_text:
         return "wrong", f"{len(counted)} findings: " + ", ".join(_describe(f) for f in counted)
     finding = counted[0]
     if len(finding.blames) > 1:  # one finding naming several equally good suspects
-        named = suspect.path in finding.blames and suspect.path_text in finding.message
+        listed = suspect.path_text in finding.message or suspect.path_text in str(finding.figures.get("suspects", "")).split(", ")
+        named = suspect.path in finding.blames and listed
         return ("ambiguous-named", "") if named else ("wrong", f"{_describe(finding)} names suspects without {suspect.path_text}")
     if finding.path != suspect.path:
         named = suspect.path_text in finding.message or any(isinstance(v, str) and suspect.path_text in v for v in finding.figures.values())

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from kzvote import fmt
 from kzvote.arith import looks_rounded
-from kzvote.attribution import MAX_LISTED, Explanation, Fix
+from kzvote.attribution import MAX_LISTED, MAX_NAMED, Explanation, Fix
 from kzvote.checks import balance, regions, shares, turnout
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, format_path
@@ -122,7 +122,10 @@ def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
     listed = "; ".join(
         f"{f.quantity.label} ({format_path(f.path)}) {_shown(f, f.quantity.figure.text)}: {_alternatives(f, short=True)}" for f in fixes[:MAX_LISTED]
     )
-    more = f"; and {', '.join(format_path(f.path) for f in fixes[MAX_LISTED:])}" if len(fixes) > MAX_LISTED else ""
+    named = ", ".join(format_path(f.path) for f in fixes[MAX_LISTED:MAX_NAMED])
+    more = f"; and {named}" if named else ""
+    if len(fixes) > MAX_NAMED:
+        more += f" and {len(fixes) - MAX_NAMED} more (all in the finding's suspects)"
     message = f"{_what_fails(system, explanation, primary)}; any one of {len(fixes)} figures would fix this alone {how}, and the arithmetic cannot tell which is wrong — {listed}{more}"
     figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": ", ".join(format_path(f.path) for f in fixes), "suggestion": None}
     rule = RELATION_RULES[primary.code]

@@ -7,10 +7,9 @@ from fractions import Fraction
 from typing import Any
 
 from kzvote import fmt
-from kzvote.arith import agrees, implied_base
 from kzvote.findings import Finding, Severity
 from kzvote.model import Choice, Counts, Figure, Results
-from kzvote.tally import BASE_NAMES, Tally, turnout_share
+from kzvote.tally import BASE_NAMES, turnout_share
 from kzvote.views import Column, Percent, Table, View, header
 
 
@@ -22,12 +21,6 @@ def _difference(computed: Fraction | None, published: Figure | None) -> Percent 
     if computed is None or published is None:
         return None
     return Percent(computed - published.value, published.decimals + 2)
-
-
-def _fits(computed: Fraction | None, published: Figure | None) -> bool | None:
-    if computed is None or published is None:
-        return None
-    return agrees(computed, published.value, published.decimals)  # type: ignore[arg-type]
 
 
 SORTS = ("votes", "name", "ballot")
@@ -59,11 +52,11 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
         "ballot": results.candidates,
     }[sort]
     index = codes_under(findings)
-    rows = [_choice_row(c, tally, ranks.get(id(c)), outcome.status(c), index) for c in ordered]
+    rows = [_choice_row(c, results, ranks.get(id(c)), outcome.status(c), index) for c in ordered]
     sections: tuple[int, ...] = ()
     if results.against_all is not None:
         sections = (len(rows),)
-        rows.append(_choice_row(results.against_all, tally, None, "", index))
+        rows.append(_choice_row(results.against_all, results, None, "", index))
     columns = (
         Column("rank", "#", "count"),
         Column("name", "Candidate"),
@@ -82,8 +75,8 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
     return Table("candidates", f"Candidates (percentages of {BASE_NAMES[tally.base_kind]})", columns, rows, sections)
 
 
-def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, index: dict[tuple, set[str]]) -> dict[str, Any]:
-    share = tally.share(choice)
+def _choice_row(choice: Choice, results: Results, rank: int | None, status: str, index: dict[tuple, set[str]]) -> dict[str, Any]:
+    share = results.tally.share(choice)
     return {
         "rank": rank,
         "name": choice.name,
@@ -93,7 +86,7 @@ def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, ind
         "published": _published(choice.percent),
         "published_decimals": choice.percent.decimals if choice.percent else None,
         "difference": _difference(share, choice.percent),
-        "fits": _fits(share, choice.percent),
+        "fits": results.analysis.share_fits(choice),  # as the checks decided it
         "check": flags(index, choice.path),
         "bar": share,
         "status": status,
@@ -104,11 +97,16 @@ def _choice_row(choice: Choice, tally: Tally, rank: int | None, status: str, ind
 def turnout_table(results: Results, findings: list[Finding]) -> Table:
     tally = results.tally
     index = codes_under(findings)
-    rows = [_area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied) | {"check": flags(index, ("turnout",))}]
+    holds = results.analysis.holds_at
+    rows = [
+        _area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied)
+        | {"check": flags(index, ("turnout",)), "fits": holds.get(("turnout", "turnout_percent"))}
+    ]
     for region in results.regions:
         valid = sum(f.count for f in region.votes.values()) if region.votes else None
         invalid = region.counts.invalid_ballots.count if region.counts.invalid_ballots else None
-        rows.append(_area_row(region.name, region.counts, valid, invalid, False) | {"check": flags(index, region.path)})
+        fits = holds.get(region.path + ("turnout_percent",))
+        rows.append(_area_row(region.name, region.counts, valid, invalid, False) | {"check": flags(index, region.path), "fits": fits})
     columns = (
         Column("area", "Area"),
         Column("registered", "Registered", "count"),
@@ -135,7 +133,6 @@ def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None,
         "turnout": Percent(computed, 2) if computed is not None else None,
         "published": _published(counts.turnout_percent),
         "published_decimals": counts.turnout_percent.decimals if counts.turnout_percent else None,
-        "fits": _fits(computed, counts.turnout_percent),
         "valid": valid,
         "invalid": invalid,
         "invalid_implied": implied if invalid is not None else None,
@@ -147,11 +144,10 @@ def implied_base_table(results: Results) -> Table:
     """Per choice: the range of bases its (votes, published percent) allows."""
     tally = results.tally
     base = tally.base
+    analysis = results.analysis.base  # the intervals the checks reasoned with
     rows = []
-    for choice in results.choices:
-        if choice.percent is None:
-            continue
-        interval = implied_base(choice.votes.count, choice.percent.value, choice.percent.decimals)  # type: ignore[arg-type]
+    for choice, interval in zip(analysis.published, analysis.intervals):
+        assert choice.percent is not None
         bounds = interval.whole_numbers()
         rows.append(
             {
