@@ -40,7 +40,9 @@ def measure(command: list[str]) -> dict[str, float]:
 def dataset(data: Path, size: int) -> Path:
     folder = data / f"stations-{size}"
     if not (folder / "results.yaml").exists():
-        subprocess.run([sys.executable, str(ROOT / "bench" / "make_stations.py"), str(size), "--seed", "2022", "--out", str(folder)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "make_stations.py"), str(size), "--seed", "2022", "--out", str(folder)], check=True, capture_output=True
+        )
     return folder / "results.yaml"
 
 
@@ -70,7 +72,9 @@ def main() -> int:
             "pandas_mib": max(r["rss_kib"] for r in theirs) / 1024,
         }
         rows[size] = row
-        print(f"{size:>10,} {row['kzvote']:8.2f}s {row['pandas']:8.2f}s {row['kzvote'] / row['pandas']:5.2f}x {row['kzvote_mib']:8.0f} MiB {row['pandas_mib']:8.0f} MiB")
+        print(
+            f"{size:>10,} {row['kzvote']:8.2f}s {row['pandas']:8.2f}s {row['kzvote'] / row['pandas']:5.2f}x {row['kzvote_mib']:8.0f} MiB {row['pandas_mib']:8.0f} MiB"
+        )
     goals = []
     if 10_101 in rows:
         goals.append(("10,101: kzvote / pandas <= 0.5", rows[10_101]["kzvote"] / rows[10_101]["pandas"], 0.5))

@@ -26,12 +26,40 @@ from pathlib import Path
 
 CANDIDATES = ["Aigerim Bekova", "Daniyar Omarov", "Elena Sokolova", "Marat Zhunusov", "Olga Petrova"]
 REGIONS = [
-    "Abai", "Akmola", "Aktobe", "Almaty City", "Almaty Region", "Astana", "Atyrau", "East Kazakhstan",
-    "Jambyl", "Jetisu", "Karaganda", "Kostanay", "Kyzylorda", "Mangystau", "North Kazakhstan",
-    "Pavlodar", "Shymkent", "Turkistan", "Ulytau", "West Kazakhstan",
+    "Abai",
+    "Akmola",
+    "Aktobe",
+    "Almaty City",
+    "Almaty Region",
+    "Astana",
+    "Atyrau",
+    "East Kazakhstan",
+    "Jambyl",
+    "Jetisu",
+    "Karaganda",
+    "Kostanay",
+    "Kyzylorda",
+    "Mangystau",
+    "North Kazakhstan",
+    "Pavlodar",
+    "Shymkent",
+    "Turkistan",
+    "Ulytau",
+    "West Kazakhstan",
 ]
 FAULTS = ("unbalanced", "duplicate", "region-digit", "swapped")
-COLUMNS = ["station", "region", "registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots", *CANDIDATES, "against_all"]
+COLUMNS = [
+    "station",
+    "region",
+    "registered",
+    "ballots_received",
+    "ballots_cast",
+    "ballots_cancelled",
+    "ballots_in_boxes",
+    "invalid_ballots",
+    *CANDIDATES,
+    "against_all",
+]
 
 
 def percent(part: int, whole: int) -> str:
