@@ -13,7 +13,8 @@ make two; notes never count; nor do accepted findings):
   ambiguous-named  one counting finding that blames several figures as equally likely (Finding.blames)
                    and names the slipped one among them by its path (e.g. "candidates[2].votes"); or
                    one located elsewhere whose message or a text figure names the slipped path.
-  missed           no counting finding, and the oracle (violations) proves the slipped file
+  missed           no counting finding (an outcome warning, KZ5xx, does not count on a file the
+                   oracle finds consistent: a tie the slip made is real), and the oracle proves the slipped file
                    consistent: every published percent within its closed window ±h of its declared
                    base (valid = all choices, cast, registered), every turnout_percent within its
                    window of cast / registered, cast <= registered, valid + invalid = cast (valid <=
@@ -293,6 +294,10 @@ def classify(results: Results, slipped: Results, suspect: Suspect, slipped_text:
     """(class, reason) for one slip; `results` is the original file, `slipped` the file after it."""
     counted = counting(findings)
     broken = violations(slipped)
+    if not broken:
+        # A tie or "against all ahead" (KZ5xx) states the outcome of figures that are consistent:
+        # true of the file as written, and no claim about which figure slipped.
+        counted = [f for f in counted if not f.code.startswith("KZ5")]
     if not counted:
         return ("missed", "") if not broken else ("wrong", f"silent: {broken[0]}")
     if not broken:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from kzvote import fmt
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
+from kzvote.model import Path
 from kzvote.tally import BASE_NAMES, Outcome
 
 ELECTED = Rule("KZ501", "elected-first-round", Severity.NOTE, "the leader is elected in the first round")
@@ -42,7 +43,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             _tie_message(outcome),
             ("candidates",),
             figures=figures | {"tied": ", ".join(c.name for c in outcome.tied), "tied_place": outcome.tied_place},
-            rests_on=tuple(c.path + ("votes",) for c in outcome.tied),  # a wrong count among them may be all the tie is
+            rests_on=_outcome_rests_on(ctx),
         )
     elif outcome.elected:
         yield ELECTED(ctx, f"{leader.name} is elected in the first round with {share} (more than {majority}%)", leader.path, leader.name, figures)
@@ -62,8 +63,19 @@ def check(ctx: Context) -> Iterator[Finding]:
             against.path,
             against.name,
             {"against_all_votes": against.votes.count},
-            rests_on=(against.path + ("votes",), leader.path + ("votes",)),
+            rests_on=(against.path + ("votes",), ("candidates", "*", "votes")),
         )
+
+
+def _outcome_rests_on(ctx: Context) -> tuple[Path, ...]:
+    """Who leads, who ties and whether anyone is elected rest on every candidate's count, and on
+    the base: a count believed wrong leaves the outcome unsettled, not a separate problem."""
+    base: tuple[Path, ...] = {
+        "valid": (("against_all", "votes"),),
+        "cast": (("turnout", "ballots_cast"),),
+        "registered": (("turnout", "registered"),),
+    }[ctx.tally.base_kind]
+    return (("candidates", "*", "votes"),) + base
 
 
 def _tie_message(outcome: Outcome) -> str:
