@@ -59,9 +59,9 @@ def _shown(fix: Fix, text: str) -> str:
     return f"{text}%" if fix.quantity.is_percent else fmt.count(int(text))
 
 
-def _alternatives(fix: Fix, short: bool = False) -> str:
+def _alternatives(fix: Fix) -> str:
     """What would fit, in words: the single keystroke, several, or a range."""
-    if fix.suggestion and (short or fix.quantity.is_percent):
+    if fix.suggestion and fix.quantity.is_percent:
         text, how = fix.suggestion
         return f"did you mean {_shown(fix, text)} ({how})?"
     if fix.quantity.is_percent:
@@ -76,7 +76,7 @@ def _alternatives(fix: Fix, short: bool = False) -> str:
     if fix.suggestion:
         text, how = fix.suggestion
         return f"{fits} — did you mean {_shown(fix, text)} ({how})?"
-    if short or not fix.keystrokes:
+    if not fix.keystrokes:
         return fits
     listed = " or ".join(_shown(fix, t) for t, _ in fix.keystrokes[:3])
     more = f" (and {len(fix.keystrokes) - 3} more)" if len(fix.keystrokes) > 3 else ""
@@ -118,15 +118,27 @@ def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
     system = ctx.analysis.system
     primary = _primary(system, explanation)
     fixes = explanation.fixes
-    how = "with one keystroke" if explanation.by_keystroke else "by a new value"
-    listed = "; ".join(
-        f"{f.quantity.label} ({format_path(f.path)}) {_shown(f, f.quantity.figure.text)}: {_alternatives(f, short=True)}" for f in fixes[:MAX_LISTED]
-    )
+    how = "one slip in" if explanation.by_keystroke else "a new value of"
+    listed = "; ".join(f"{f.quantity.label} ({format_path(f.path)}) {_shown(f, f.quantity.figure.text)} → {_would_fit(f)}" for f in fixes[:MAX_LISTED])
     named = ", ".join(format_path(f.path) for f in fixes[MAX_LISTED:MAX_NAMED])
-    more = f"; and {named}" if named else ""
+    more = f"; or {named}" if named else ""
     if len(fixes) > MAX_NAMED:
         more += f" and {len(fixes) - MAX_NAMED} more (all in the finding's suspects)"
-    message = f"{_what_fails(system, explanation, primary)}; any one of {len(fixes)} figures would fix this alone {how}, and the arithmetic cannot tell which is wrong — {listed}{more}"
+    message = f"{_what_fails(system, explanation, primary)}; {how} any one of {len(fixes)} figures would explain it, and the arithmetic cannot tell which: {listed}{more}"
     figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": ", ".join(format_path(f.path) for f in fixes), "suggestion": None}
     rule = RELATION_RULES[primary.code]
     return rule(ctx, message, primary.where, primary.subject, figures, rests_on=system.rests_on(primary), blames=tuple(f.path for f in fixes))
+
+
+def _would_fit(fix: Fix) -> str:
+    """The one correction, or what would fit: "6,459,393", "81.31%", "167,925–168,230"."""
+    if fix.suggestion:
+        return _shown(fix, fix.suggestion[0])
+    if 1 < len(fix.keystrokes) <= 3:
+        return " or ".join(_shown(fix, t) for t, _ in fix.keystrokes)
+    if fix.quantity.is_percent:
+        return f"{fix.fitting_percent}%"
+    assert fix.fitting is not None
+    whole = fix.fitting.whole_numbers()
+    assert whole is not None
+    return fmt.whole_range(*whole) if whole[1] is not None else f"{fmt.count(whole[0])} or more"
