@@ -2,7 +2,7 @@
 
 KZ101 share-mismatch       a choice's votes / base x 100 is not within half a unit of its published percent
 KZ102 percent-base-mismatch the percentages fit another base than election.percent_of declares
-KZ103 no-common-base       the percentages fit no base, or not the declared one, beyond what outliers explain
+KZ103 no-common-base       the percentages all agree on a base the declared one is not (and no one figure explains it)
 KZ104 implied-base         (note) which base the published percentages pin down, in words
 
 Passes: Karakat Abden, 206206 votes, 2.60 of 7940478 valid votes (2.5969 is within 0.005).

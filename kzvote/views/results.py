@@ -37,8 +37,10 @@ def codes_under(findings: Sequence[Finding]) -> dict[tuple, set[str]]:
     index: dict[tuple, set[str]] = {}
     for finding in findings:
         if finding.severity > Severity.NOTE:
-            for end in range(len(finding.path) + 1):
-                index.setdefault(finding.path[:end], set()).add(finding.code)
+            # a finding flags where it stands and every figure it blames (each of several equals too)
+            for path in {finding.path, *finding.blames}:
+                for end in range(len(path) + 1):
+                    index.setdefault(path[:end], set()).add(finding.code)
     return index
 
 
