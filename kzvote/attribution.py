@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Interval, decimals_of, format_fixed
+from kzvote.arith import Interval, decimals_of, format_fixed, half_unit
 from kzvote.implied import BaseAnalysis, percent_sum_is_off
 from kzvote.keystroke import corrections
 from kzvote.model import Choice, Path, Results
@@ -57,6 +57,7 @@ class Explanation:
     fixes: tuple[Fix, ...] = ()  # equally good single-figure fixes: one is exact, several ambiguous
     by_keystroke: bool = False
     shares: str | None = None  # "other-base" | "base-off": the shares as a whole explain the group
+    base_window: Interval | None = None  # where the other percentages put the base, when they decide it
 
     @property
     def explained(self) -> bool:
@@ -88,18 +89,51 @@ class Analysis:
 
     @cached_property
     def explanations(self) -> tuple[Explanation, ...]:
-        return tuple(self._explain(group) for group in _groups(self.system))
+        return tuple(e for group in _groups(self.system) for e in self._explain(group))
 
-    def _explain(self, group: tuple[Relation, ...]) -> Explanation:
+    def _explain(self, group: tuple[Relation, ...]) -> list[Explanation]:
         system = self.system
         fixes = [fix for path in _suspects(system, group) if (fix := _fix(system, path)) is not None]
         by_keystroke = tuple(f for f in fixes if f.keystrokes)
         if by_keystroke:
-            return Explanation(group, by_keystroke, by_keystroke=True)
+            return [Explanation(group, by_keystroke, by_keystroke=True)]
         shares = self._shares_explain(group)
         if shares:
-            return Explanation(group, shares=shares)
-        return Explanation(group, tuple(fixes))
+            return [Explanation(group, shares=shares)]
+        if fixes:
+            return [Explanation(group, tuple(fixes))]
+        # No one figure explains the group: the fewest figures that do, each on its own.
+        stories = [s for s in (self._outliers_apart(group), _relations_apart(system, group)) if s]
+        if stories:
+            return min(stories, key=len)
+        return [Explanation(group)]
+
+    def _outliers_apart(self, group: tuple[Relation, ...]) -> list[Explanation] | None:
+        """Shares of valid votes that fail together because some counts are wrong: the percentages
+        of the other choices agree on the base (the consensus), and each outlier of it is one
+        wrong figure — its count, or its percent — judged against that base."""
+        base, system = self.base, self.system
+        consensus, outliers = base.consensus, base.outliers
+        if self.results.tally.base_kind != "valid" or consensus is None or not outliers or len(outliers) >= len(group):
+            return None
+        total = next((r.whole for r in group if isinstance(r, Ratio) and r.what == "votes" and isinstance(r.whole, Sum)), None)
+        if not isinstance(total, Sum):
+            return None
+        window = consensus.interval.intersect(Interval(Fraction(1), None))
+        blamable = {c.path + ("votes",) for c in outliers}
+        for relation in group:
+            if isinstance(relation, Ratio) and relation.what == "votes":
+                continue
+            if any(s is total for s in system.sums(relation)):
+                window = window.intersect(system.sum_fit(relation, total))
+            elif not blamable.intersection(system.direct(relation)):
+                return None  # a failure the outliers cannot touch
+        if window.empty or window.whole_numbers() is None:
+            return None
+        stories = [_outlier_story(system, system.ratio_of(c.path + ("percent",)), window) for c in outliers]
+        if total.value not in window and not any(f.path in blamable for story in stories for f in story.fixes):
+            return None  # the sum is off, so some count must be wrong, and no outlier's count fits
+        return stories
 
     def _shares_explain(self, group: tuple[Relation, ...]) -> str | None:
         """ "other-base" when every percentage fits another base; "base-off" when they all agree on
@@ -178,6 +212,58 @@ def _suspects(system: System, group: tuple[Relation, ...]) -> list[Path]:
         if reads == len(group):
             found.append(path)
     return sorted(found, key=system.order.__getitem__)
+
+
+def _relations_apart(system: System, group: tuple[Relation, ...]) -> list[Explanation] | None:
+    """Each failing relation explained by a figure only it reads (among the failing ones): two
+    wrong percents of ballots cast are two findings, each on its own figure."""
+    if len(group) < 2:
+        return None
+    readers: dict[Path, int] = {}
+    for relation in group:
+        for path in system.direct(relation):
+            readers[path] = readers.get(path, 0) + 1
+    through = {id(s) for relation in group for s in system.sums(relation)}
+    stories = []
+    for relation in group:
+        private = [p for p in system.direct(relation) if readers[p] == 1 and not any(id(s) in through for s in system.sums_of.get(p, ()))]
+        fixes = [fix for p in private if (fix := _fix(system, p)) is not None]
+        if not fixes:
+            return None
+        by_keystroke = tuple(f for f in fixes if f.keystrokes)
+        stories.append(Explanation((relation,), by_keystroke or tuple(fixes), by_keystroke=bool(by_keystroke)))
+    return stories
+
+
+def _outlier_story(system: System, ratio: Ratio, window: Interval) -> Explanation:
+    """One outlier share against the base the others put in `window`: its count or its percent."""
+    votes, percent = system.quantities[ratio.part], system.quantities[ratio.percent]
+    written = Fraction(percent.figure.value)
+    half = half_unit(percent.figure.decimals)
+    lo = (written - half) * window.lo / 100
+    hi = None if window.hi is None else (written + half) * window.hi / 100
+    count_fit = Interval(max(lo, Fraction(0)), hi)
+    for relation in system.relations_of(ratio.part):
+        if not isinstance(relation, Ratio):
+            count_fit = count_fit.intersect(system.fit(relation, ratio.part))
+    fixes = []
+    whole = count_fit.whole_numbers()
+    if whole is not None:
+        keystrokes = tuple((t, how) for t, how in corrections(votes.figure.text, False) if whole[0] <= int(t) and (whole[1] is None or int(t) <= whole[1]))
+        fixes.append(Fix(votes, count_fit, keystrokes))
+    count = Fraction(votes.figure.count * 100)
+    shares = Interval(Fraction(0) if window.hi is None else count / window.hi, count / window.lo)
+    nearest = min(max(Fraction(system.value(ratio.whole)), window.lo), window.hi if window.hi is not None else window.lo)
+    keystrokes = tuple((t, how) for t, how in corrections(percent.figure.text, True) if _overlaps(t, shares))
+    fixes.append(Fix(percent, None, keystrokes, format_fixed(count / nearest, percent.figure.decimals)))
+    by_keystroke = tuple(f for f in fixes if f.keystrokes)
+    return Explanation((ratio,), by_keystroke or tuple(fixes), by_keystroke=bool(by_keystroke), base_window=window)
+
+
+def _overlaps(text: str, shares: Interval) -> bool:
+    """Whether a percent written as `text` stands for some share in `shares`."""
+    value, half = Fraction(text), half_unit(decimals_of(text))
+    return value - half <= (shares.hi if shares.hi is not None else value + half) and value + half >= shares.lo
 
 
 def _fix(system: System, path: Path) -> Fix | None:

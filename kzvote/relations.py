@@ -261,6 +261,14 @@ class System:
             cache[id(total)] = (prefix, suffix[::-1], reads)
         return cache[id(total)]
 
+    def relations_of(self, path: Path) -> list[Relation]:
+        """The relations that read the figure at `path` itself (not through a sum)."""
+        return self._direct_index.get(path, [])
+
+    def sum_fit(self, relation: Relation, total: Sum) -> Interval:
+        """The values of the sum itself that keep `relation`, its other figures as written."""
+        return self._as_sum(relation, total)
+
     def _as_sum(self, relation: Relation, total: Sum) -> Interval:
         """The values of the sum itself that keep `relation`, its other figures as written."""
         if isinstance(relation, Ratio):

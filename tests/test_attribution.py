@@ -167,3 +167,25 @@ candidates:
     findings = [f for f in run_checks(parse(slipped.encode(), "t.yaml")) if f.severity > Severity.NOTE]
     assert [(f.code, f.path_text) for f in findings] == [("KZ101", "candidates[2].votes")]
     assert findings[0].figures["fit_votes_min"] <= 290 <= findings[0].figures["fit_votes_max"]  # type: ignore[operator]
+
+
+# --- two wrong figures: two findings, each on its own figure, no cascade ----------------------------------
+
+
+def test_two_wrong_counts_are_two_findings_judged_against_the_base_the_others_agree_on() -> None:
+    from conftest import edited
+
+    text = edited(("votes: 206206", "votes: 206000"), ("votes: 200907", "votes: 300907"))
+    findings = [f for f in run_checks(parse(text.encode(), "results.yaml")) if f.severity > Severity.NOTE]
+    assert [(f.code, f.path_text) for f in findings] == [("KZ101", "candidates[2].votes"), ("KZ101", "candidates[3].votes")]
+    kazhyken = findings[1]
+    assert kazhyken.figures["suggestion"] == 200907
+    assert "the other percentages agree on a base of 7,940,283–7,940,954" in kazhyken.message
+    assert "206,051–206,861" in findings[0].message  # Abden's 206,000 looks rounded: a range, not a guess
+
+
+def test_two_wrong_percents_of_ballots_cast_are_two_findings() -> None:
+    text = (ROOT / "tests" / "data" / "slips" / "cast-5.yaml").read_text(encoding="utf-8")
+    text = text.replace("percent: 44.14", "percent: 44.41").replace("percent: 12.48", "percent: 12.84")
+    findings = [f for f in run_checks(parse(text.encode(), "cast-5.yaml")) if f.severity > Severity.NOTE]
+    assert [(f.path_text, f.figures["suggestion"]) for f in findings] == [("candidates[0].percent", 44.14), ("candidates[2].percent", 12.48)]

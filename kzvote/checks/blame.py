@@ -104,7 +104,9 @@ def _exact(ctx: Context, explanation: Explanation, fix: Fix) -> Finding:
     primary = _primary(system, explanation, fix)
     message = _what_fails(system, explanation, primary)
     window = system.sum_window(fix.path) if len(explanation.relations) > 1 else None
-    if window is not None and not window[1].empty:
+    if explanation.base_window is not None:
+        message += f" — the other percentages agree on a base of {fmt.base_range(explanation.base_window)}"
+    elif window is not None and not window[1].empty:
         message += f" — the other figures put {window[0].name} at {fmt.base_range(window[1])}"
     if fix.path != primary.where:
         message += f"; the one figure that fixes this alone is {fix.quantity.label}, {_shown(fix, fix.quantity.figure.text)}"
