@@ -43,12 +43,25 @@ class Fix:
 
     @property
     def suggestion(self) -> tuple[str, str] | None:
-        """The one keystroke correction to propose, if there is one: a percent keeps its written
-        decimals when some correction does ("81.31" over "81.3" for a slipped "81.30")."""
+        """The one keystroke correction to propose, when every correction that fits has one value
+        ("2.60" and "2.6" for a slipped "2.06" are one claim; the written decimals are kept).
+        Two values ("81.31" and "81.3" for "81.30") mean no single suggestion."""
+        if len({Fraction(t) for t, _ in self.keystrokes}) != 1:
+            return None
         decimals = self.quantity.figure.decimals
         keeping = [k for k in self.keystrokes if decimals_of(k[0]) == decimals]
-        pool = keeping or list(self.keystrokes)
-        return pool[0] if len({Fraction(t) for t, _ in pool}) == 1 else None
+        return (keeping or list(self.keystrokes))[0]
+
+    @property
+    def distinct_keystrokes(self) -> tuple[tuple[str, str], ...]:
+        """The corrections that fit, one per value."""
+        seen: set[Fraction] = set()
+        found = []
+        for text, how in self.keystrokes:
+            if Fraction(text) not in seen:
+                seen.add(Fraction(text))
+                found.append((text, how))
+        return tuple(found)
 
 
 @dataclass(frozen=True)

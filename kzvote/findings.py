@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Union
 
 Number = Union[int, float]
-FigureValue = Union[int, float, str, bool, None]
+FigureValue = Union[int, float, str, bool, None, list[str]]  # a list: the paths of equally likely suspects
 PathPart = Union[str, int]
 
 

@@ -22,7 +22,7 @@ from typing import Union
 
 from kzvote import fmt
 from kzvote.arith import EMPTY, Interval, half_unit, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
-from kzvote.findings import FigureValue
+from kzvote.findings import FigureValue, Position
 from kzvote.model import Figure, Path, Results
 from kzvote.tally import BASE_NAMES
 
@@ -45,6 +45,7 @@ class Quantity:
     figure: Figure
     label: str  # "Karakat Abden's votes", "ballots cast", "Abroad: registered voters"
     is_percent: bool = False
+    subject: str = ""  # whom the figure is about: a choice, a region, or "" for the national turnout
 
 
 @dataclass(frozen=True, eq=False)
@@ -282,6 +283,11 @@ class System:
             return Interval(bound, bound)
         return Interval(Fraction(0), bound) if coef > 0 else Interval(bound, None)
 
+    def position(self, path: Path) -> Position | None:
+        """Where a figure's value is written, when the path is a figure's."""
+        quantity = self.quantities.get(path)
+        return quantity.figure.position if quantity is not None else None
+
     def figures(self, relation: Relation) -> dict[str, FigureValue]:
         """The relation's figures for machine formats: what it read, what it computed."""
         if isinstance(relation, Ratio):
@@ -380,10 +386,10 @@ def build(results: Results) -> System:
     system = System()
     add = system.quantities.__setitem__
 
-    def quantity(path: Path, figure: Figure | None, label: str, is_percent: bool = False) -> Path | None:
+    def quantity(path: Path, figure: Figure | None, label: str, is_percent: bool = False, subject: str = "") -> Path | None:
         if figure is None:
             return None
-        add(path, Quantity(path, figure, label, is_percent))
+        add(path, Quantity(path, figure, label, is_percent, subject))
         return path
 
     def total(name: str, members: list[Path], *patterns: Path) -> Sum:
@@ -395,8 +401,8 @@ def build(results: Results) -> System:
     choices = results.choices
     for choice in choices:
         against = choice.is_against_all
-        quantity(choice.path + ("votes",), choice.votes, "the votes against all" if against else f"{choice.name}'s votes")
-        quantity(choice.path + ("percent",), choice.percent, "the percent against all" if against else f"{choice.name}'s percent", True)
+        quantity(choice.path + ("votes",), choice.votes, "the votes against all" if against else f"{choice.name}'s votes", False, choice.name)
+        quantity(choice.path + ("percent",), choice.percent, "the percent against all" if against else f"{choice.name}'s percent", True, choice.name)
     turnout = results.turnout
     national = {name: quantity(("turnout", name), getattr(turnout, name), FIELD_LABELS[name]) for name in COUNT_FIELDS}
     quantity(("turnout", "turnout_percent"), turnout.turnout_percent, "turnout", True)
@@ -417,9 +423,11 @@ def build(results: Results) -> System:
         relations.append(Linear("KZ203", ("turnout", "ballots_cast"), "", ((1, valid), (-1, cast)), equal=False))
 
     for index, region in enumerate(results.regions):
-        counts = {name: quantity(region.path + (name,), getattr(region.counts, name), f"{region.name}: {FIELD_LABELS[name]}") for name in COUNT_FIELDS}
-        quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, f"{region.name}: turnout", True)
-        vote_paths = [p for name, figure in region.votes.items() if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}"))]
+        counts = {name: quantity(region.path + (name,), getattr(region.counts, name), f"{region.name}: {FIELD_LABELS[name]}", False, region.name) for name in COUNT_FIELDS}
+        quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, f"{region.name}: turnout", True, region.name)
+        vote_paths = [
+            p for name, figure in region.votes.items() if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}", False, region.name))
+        ]
         _counts_relations(system, counts, region.path, region.name)
         region_cast, region_invalid = counts["ballots_cast"], counts["invalid_ballots"]
         if region_cast is None or (not vote_paths and region_invalid is None):

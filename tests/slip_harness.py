@@ -306,7 +306,7 @@ def classify(results: Results, slipped: Results, suspect: Suspect, slipped_text:
         return "wrong", f"{len(counted)} findings: " + ", ".join(_describe(f) for f in counted)
     finding = counted[0]
     if len(finding.blames) > 1:  # one finding naming several equally good suspects
-        listed = suspect.path_text in finding.message or suspect.path_text in str(finding.figures.get("suspects", "")).split(", ")
+        listed = suspect.path_text in finding.message or suspect.path_text in (finding.figures.get("suspects") or [])  # type: ignore[operator]
         named = suspect.path in finding.blames and listed
         return ("ambiguous-named", "") if named else ("wrong", f"{_describe(finding)} names suspects without {suspect.path_text}")
     if finding.path != suspect.path:

@@ -188,4 +188,5 @@ def test_two_wrong_percents_of_ballots_cast_are_two_findings() -> None:
     text = (ROOT / "tests" / "data" / "slips" / "cast-5.yaml").read_text(encoding="utf-8")
     text = text.replace("percent: 44.14", "percent: 44.41").replace("percent: 12.48", "percent: 12.84")
     findings = [f for f in run_checks(parse(text.encode(), "cast-5.yaml")) if f.severity > Severity.NOTE]
-    assert [(f.path_text, f.figures["suggestion"]) for f in findings] == [("candidates[0].percent", 44.14), ("candidates[2].percent", 12.48)]
+    assert [f.path_text for f in findings] == ["candidates[0].percent", "candidates[2].percent"]
+    assert "44.14%" in findings[0].message and "12.48%" in findings[1].message

@@ -19,7 +19,7 @@ from kzvote.attribution import MAX_LISTED, MAX_NAMED, Explanation, Fix
 from kzvote.checks import balance, regions, shares, turnout
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, format_path
-from kzvote.relations import Relation, System
+from kzvote.relations import FIELD_LABELS, Relation, System
 
 RULES: tuple[Rule, ...] = ()  # it speaks in the words of the relations' own rules
 RELATION_RULES = {rule.code: rule for module in (shares, balance, turnout, regions) for rule in module.RULES}
@@ -44,14 +44,16 @@ def _primary(system: System, explanation: Explanation, fix: Fix | None = None) -
 
 def _what_fails(system: System, explanation: Explanation, primary: Relation) -> str:
     """The primary relation in words; a second of another kind too (a wrong ballots cast breaks
-    the balance and the turnout); the rest counted."""
+    the balance and the turnout); the rest named by whom they are about."""
     others = [r for r in explanation.relations if r is not primary]
     text = system.describe(primary)
     if others and others[0].code != primary.code:
         text += "; and " + system.describe(others[0])
         others = others[1:]
     if others:
-        text += f" ({len(others)} more fail{'s' if len(others) == 1 else ''} with it)"
+        whom = [r.subject or FIELD_LABELS.get(str(r.where[-1]), format_path(r.where)) for r in others]
+        listed = fmt.names(whom) if len(whom) <= 4 else ", ".join(whom[:4]) + f" and {fmt.count(len(whom) - 4)} more"
+        text += f" ({fmt.count(len(others))} more fail with it: {listed})"
     return text
 
 
@@ -71,16 +73,28 @@ def _alternatives(fix: Fix) -> str:
         whole = fix.fitting.whole_numbers()
         assert whole is not None
         fits = f"{fmt.whole_range(*whole)} would fit" if whole[1] is not None else f"{fmt.count(whole[0])} or more would fit"
-        if looks_rounded(fix.quantity.figure.count) >= 3:
+        if _looks_rounded(fix.quantity.figure.count, whole):
             fits += f" ({fmt.count(fix.quantity.figure.count)} looks rounded)"
     if fix.suggestion:
         text, how = fix.suggestion
         return f"{fits} — did you mean {_shown(fix, text)} ({how})?"
-    if not fix.keystrokes:
+    options = fix.distinct_keystrokes
+    if not options:
         return fits
-    listed = " or ".join(_shown(fix, t) for t, _ in fix.keystrokes[:3])
-    more = f" (and {len(fix.keystrokes) - 3} more)" if len(fix.keystrokes) > 3 else ""
+    listed = " or ".join(_shown(fix, t) for t, _ in options[:3])
+    more = f" (and {len(options) - 3} more)" if len(options) > 3 else ""
     return f"{fits}; one keystroke away, {listed}{more}"
+
+
+def _looks_rounded(written: int, fitting: tuple[int, int | None]) -> bool:
+    """Trailing zeros, and what would fit lies within the rounding they suggest: 206,000 for
+    206,052–206,682 looks rounded; 90,000 for 9,000 is a digit too many, not rounding."""
+    zeros = looks_rounded(written)
+    if zeros < 3:
+        return False
+    lo, hi = fitting
+    nearest = lo if written < lo else hi if hi is not None and written > hi else written
+    return abs(nearest - written) < 10**zeros
 
 
 def _fix_figures(fix: Fix) -> dict[str, FigureValue]:
@@ -112,8 +126,10 @@ def _exact(ctx: Context, explanation: Explanation, fix: Fix) -> Finding:
         message += f"; the one figure that fixes this alone is {fix.quantity.label}, {_shown(fix, fix.quantity.figure.text)}"
     message += f": {_alternatives(fix)}" if fix.path != primary.where else f"; {_alternatives(fix)}"
     rule = RELATION_RULES[primary.code]
-    figures = system.figures(primary) | _fix_figures(fix)
-    return rule(ctx, message, fix.path, primary.subject, figures, rests_on=system.rests_on(primary), blames=(fix.path,))
+    own = fix.path in system.direct(primary)  # the relation's figures are about the blamed one
+    figures = (system.figures(primary) if own else {"written": fix.quantity.figure.count if not fix.quantity.is_percent else fmt.as_number(Fraction(fix.quantity.figure.text))}) | _fix_figures(fix)
+    subject = fix.quantity.subject if fix.quantity.subject or not own else primary.subject
+    return rule(ctx, message, fix.path, subject, figures, rests_on=system.rests_on(primary), blames=(fix.path,))
 
 
 def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
@@ -126,8 +142,8 @@ def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
     more = f"; or {named}" if named else ""
     if len(fixes) > MAX_NAMED:
         more += f" and {len(fixes) - MAX_NAMED} more (all in the finding's suspects)"
-    message = f"{_what_fails(system, explanation, primary)}; {how} any one of {len(fixes)} figures would explain it, and the arithmetic cannot tell which: {listed}{more}"
-    figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": ", ".join(format_path(f.path) for f in fixes), "suggestion": None}
+    message = f"{_what_fails(system, explanation, primary)}; {how} any one of {fmt.count(len(fixes))} figures would explain it, and the arithmetic cannot tell which: {listed}{more}"
+    figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": [format_path(f.path) for f in fixes], "suggestion": None}
     rule = RELATION_RULES[primary.code]
     return rule(ctx, message, primary.where, primary.subject, figures, rests_on=system.rests_on(primary), blames=tuple(f.path for f in fixes))
 
@@ -136,8 +152,8 @@ def _would_fit(fix: Fix) -> str:
     """The one correction, or what would fit: "6,459,393", "81.31%", "167,925–168,230"."""
     if fix.suggestion:
         return _shown(fix, fix.suggestion[0])
-    if 1 < len(fix.keystrokes) <= 3:
-        return " or ".join(_shown(fix, t) for t, _ in fix.keystrokes)
+    if 1 < len(fix.distinct_keystrokes) <= 3:
+        return " or ".join(_shown(fix, t) for t, _ in fix.distinct_keystrokes)
     if fix.quantity.is_percent:
         return f"{fix.fitting_percent}%"
     assert fix.fitting is not None

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from kzvote.attribution import Analysis
-from kzvote.findings import FigureValue, Finding, Severity
+from kzvote.findings import FigureValue, Finding, Position, Severity
 from kzvote.findings import Rule as BaseRule
 from kzvote.implied import BaseAnalysis
 from kzvote.model import Path, Results
@@ -46,8 +46,11 @@ class Rule(BaseRule):
         severity: Severity | None = None,
         rests_on: tuple[Path, ...] = (),
         blames: tuple[Path, ...] = (),
+        position: Position | None = None,
     ) -> Finding:
-        finding = self.finding(message, file=ctx.results.file, position=ctx.results.where(path), path=path, subject=subject, figures=figures)
+        # a figure's own position (its value) beats the nearest key's: region votes are keyed by spelling
+        at = position or ctx.analysis.system.position(path) or ctx.results.where(path)
+        finding = self.finding(message, file=ctx.results.file, position=at, path=path, subject=subject, figures=figures)
         return replace(finding, severity=severity or finding.severity, rests_on=rests_on, blames=blames)
 
     def failing(self, ctx: Context, scope: str) -> Iterator[Relation]:

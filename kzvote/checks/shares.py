@@ -99,12 +99,13 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
     interval = analysis.support
     if interval is None:
         return  # no two percentages agree: the shares that fail say so one by one
-    figures: dict[str, FigureValue] = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
+    values = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
+    figures: dict[str, FigureValue] = dict(values)
     lo, hi = interval.whole_numbers() or (None, None)
     figures |= {"implied_base_min": lo, "implied_base_max": hi, "matches": ",".join(analysis.matching_bases) or "none", "outliers": len(analysis.outliers)}
     if analysis.declared_fits:
-        others = [k for k in ("valid", "cast", "registered") if k != declared and figures[k] is not None]
-        not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(int(figures[k] or 0))})" for k in others if k not in analysis.matching_bases)
+        others = [k for k in ("valid", "cast", "registered") if k != declared and values[k] is not None]
+        not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(values[k] or 0)})" for k in others if k not in analysis.matching_bases)
         message = f"the published percentages are shares of {fmt.count(base)} {BASE_NAMES[declared]}: together they pin the base to {_interval_text(ctx)}"
         if analysis.outliers:
             message += f" (all but {len(analysis.outliers)} of them)"
@@ -118,7 +119,7 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
         yield BASE_MISMATCH(
             ctx,
             f"percent_of is '{declared}', but the published percentages are shares of {BASE_NAMES[other]} "
-            f"({fmt.count(int(figures[other] or 0))}), not of {BASE_NAMES[declared]} ({fmt.count(base)}); set percent_of: {other}",
+            f"({fmt.count(values[other] or 0)}), not of {BASE_NAMES[declared]} ({fmt.count(base)}); set percent_of: {other}",
             ("election", "percent_of"),
             figures=figures,
             blames=(("election", "percent_of"),),
