@@ -68,8 +68,11 @@ class Tally:
         majority = self.results.election.majority_percent.value
         passes = base > 0 and leader.votes.count * 100 > majority * base
         tied_first = _tied_with(ranked, 0)
+        if len(tied_first) == 2 and not passes:
+            tied_first = ()  # both go to the runoff: the tie decides nothing
         # second place only matters when nobody is elected: it picks the runoff partner
-        tied_second = _tied_with(ranked, 1) if not passes and not tied_first else ()
+        second_contested = len(ranked) > 2 and ranked[1].votes.count == ranked[2].votes.count
+        tied_second = _tied_with(ranked, 1) if not passes and not tied_first and second_contested else ()
         against = self.results.against_all
         return Outcome(
             leader=leader,

@@ -151,7 +151,7 @@ candidates:
 
 @pytest.mark.parametrize(
     ("a", "b", "code"),
-    [(401, 300, "KZ501"), (400, 400, "KZ503"), (400, 300, "KZ502"), (350, 350, "KZ503")],
+    [(401, 300, "KZ501"), (400, 400, "KZ502"), (400, 300, "KZ502"), (350, 350, "KZ502"), (100, 100, "KZ503")],
 )
 def test_outcome(a: int, b: int, code: str) -> None:
     codes = {f.code for f in findings(_two_candidates(a, b))}

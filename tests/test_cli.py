@@ -114,7 +114,7 @@ def test_strict_makes_warnings_fail(cli: Run, write: Write) -> None:
         "format: kzvote/1\n"
         "election: {title: T, country: C, date: 2024-01-01, stage: final, percent_of: valid}\n"
         "turnout: {registered: 1000, ballots_cast: 900}\n"
-        "candidates: [{name: A, votes: 400}, {name: B, votes: 400}]\n"
+        "candidates: [{name: A, votes: 300}, {name: B, votes: 300}, {name: C, votes: 300}]\n"
     )
     plain = cli("check", path)
     assert plain.exit_code == 0 and "warning KZ503" in plain.stdout

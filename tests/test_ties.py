@@ -122,3 +122,9 @@ def test_the_outcome_is_computed_once_for_checks_and_views(monkeypatch: pytest.M
     view = result_views.report(results, findings)
     assert results.tally.outcome is computed
     assert ("Outcome", result_views.outcome_sentence(results)) in view.facts
+
+
+def test_two_tied_for_first_without_a_majority_simply_meet_in_the_runoff(cli: Run, write: Write) -> None:
+    doc = _json(cli, "report", write(_results("name: A, votes: 350", "name: B, votes: 350", "name: C, votes: 200")))
+    assert "KZ503" not in {f["code"] for f in doc["findings"]}
+    assert _statuses(doc) == {"A": "runoff", "B": "runoff", "C": ""}

@@ -26,9 +26,11 @@ def _difference(computed: Fraction | None, published: Figure | None) -> Percent 
 SORTS = ("votes", "name", "ballot")
 
 
-def flags(index: dict[tuple, set[str]], path: tuple) -> str:
-    """Codes of the errors and warnings about one choice or area: "ok" when there are none."""
-    return " ".join(sorted(index.get(path, ()))) or "ok"
+def flags(index: dict[tuple, set[str]], path: tuple, fits: bool | None = None) -> str:
+    """Codes of the errors and warnings about one choice or area: "ok" when there are none, and
+    "explained" when its percent does not fit but a finding on another figure accounts for it."""
+    codes = " ".join(sorted(index.get(path, ())))
+    return codes or ("explained" if fits is False else "ok")
 
 
 def codes_under(findings: Sequence[Finding]) -> dict[tuple, set[str]]:
@@ -89,7 +91,7 @@ def _choice_row(choice: Choice, results: Results, rank: int | None, status: str,
         "published_decimals": choice.percent.decimals if choice.percent else None,
         "difference": _difference(share, choice.percent),
         "fits": results.analysis.share_fits(choice),  # as the checks decided it
-        "check": flags(index, choice.path),
+        "check": flags(index, choice.path, results.analysis.share_fits(choice)),
         "bar": share,
         "status": status,
         "against_all": choice.is_against_all,
@@ -102,13 +104,13 @@ def turnout_table(results: Results, findings: list[Finding]) -> Table:
     holds = results.analysis.holds_at
     rows = [
         _area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied)
-        | {"check": flags(index, ("turnout",)), "fits": holds.get(("turnout", "turnout_percent"))}
+        | {"check": flags(index, ("turnout",), holds.get(("turnout", "turnout_percent"))), "fits": holds.get(("turnout", "turnout_percent"))}
     ]
     for region in results.regions:
         valid = sum(f.count for f in region.votes.values()) if region.votes else None
         invalid = region.counts.invalid_ballots.count if region.counts.invalid_ballots else None
         fits = holds.get(region.path + ("turnout_percent",))
-        rows.append(_area_row(region.name, region.counts, valid, invalid, False) | {"check": flags(index, region.path), "fits": fits})
+        rows.append(_area_row(region.name, region.counts, valid, invalid, False) | {"check": flags(index, region.path, fits), "fits": fits})
     columns = (
         Column("area", "Area"),
         Column("registered", "Registered", "count"),
@@ -200,7 +202,9 @@ def turnout_facts(results: Results) -> list[tuple[str, str | int]]:
         published = f" (published {turnout.turnout_percent.text}%)" if turnout.turnout_percent else ""
         facts.append(("Turnout", f"{turnout.ballots_cast.count:,} of {turnout.registered.count:,} registered voters, {fmt.percent(computed, 2)}%{published}"))
     invalid = tally.invalid
-    if invalid is not None:
+    if invalid is not None and invalid < 0:
+        facts.append(("Ballots", f"{tally.valid:,} valid, more than the {tally.valid + invalid:,} ballots cast: invalid ballots cannot be implied"))
+    elif invalid is not None:
         how = "implied: cast - valid" if tally.invalid_is_implied else "given"
         facts.append(("Ballots", f"{tally.valid:,} valid, {invalid:,} invalid ({how})"))
     if turnout.polling_stations:
