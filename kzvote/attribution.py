@@ -71,6 +71,7 @@ class Explanation:
     by_keystroke: bool = False
     shares: str | None = None  # "other-base" | "base-off": the shares as a whole explain the group
     base_window: Interval | None = None  # where the other percentages put the base, when they decide it
+    joint: bool = False  # the fixes are all needed together (a count and its own percent), not equals
 
     @property
     def explained(self) -> bool:
@@ -143,6 +144,10 @@ class Analysis:
                 return None  # a failure the outliers cannot touch
         if window.empty or window.whole_numbers() is None:
             return None
+        if total.value not in window and len(outliers) == 1:
+            joint = _count_and_percent(system, system.ratio_of(outliers[0].path + ("percent",)), total, window, group)
+            if joint is not None:
+                return [joint]
         stories = [_outlier_story(system, system.ratio_of(c.path + ("percent",)), window) for c in outliers]
         if total.value not in window and not any(f.path in blamable for story in stories for f in story.fixes):
             return None  # the sum is off, so some count must be wrong, and no outlier's count fits
@@ -246,6 +251,27 @@ def _relations_apart(system: System, group: tuple[Relation, ...]) -> list[Explan
         by_keystroke = tuple(f for f in fixes if f.keystrokes)
         stories.append(Explanation((relation,), by_keystroke or tuple(fixes), by_keystroke=bool(by_keystroke)))
     return stories
+
+
+def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interval, group: tuple[Relation, ...]) -> Explanation | None:
+    """The one outlier's count must move the sum into the window the others agree on; when its
+    own percent then no longer fits, both are wrong (a count misprinted with its percent worked
+    out from it). Two figures, named together as both needed."""
+    votes, percent = system.quantities[ratio.part], system.quantities[ratio.percent]
+    count, sum_value = votes.figure.count, total.value
+    needed = Interval(window.lo + count - sum_value, None if window.hi is None else window.hi + count - sum_value)
+    for relation in system.relations_of(ratio.part):
+        if not isinstance(relation, Ratio):
+            needed = needed.intersect(system.fit(relation, ratio.part))
+    whole = needed.intersect(Interval(Fraction(0), None)).whole_numbers()
+    if whole is None or whole[1] is None:
+        return None
+    keystrokes = tuple((t, how) for t, how in corrections(votes.figure.text, False) if whole[0] <= int(t) <= whole[1])  # type: ignore[operator]
+    count_fix = Fix(votes, needed, keystrokes)
+    corrected = int(count_fix.suggestion[0]) if count_fix.suggestion else (whole[0] + whole[1]) // 2  # type: ignore[operator]
+    share = Fraction(corrected * 100, sum_value - count + corrected)
+    percent_fix = Fix(percent, None, (), format_fixed(share, percent.figure.decimals))
+    return Explanation(group, (count_fix, percent_fix), base_window=window, joint=True)
 
 
 def _outlier_story(system: System, ratio: Ratio, window: Interval) -> Explanation:

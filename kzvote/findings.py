@@ -56,6 +56,7 @@ class Finding:
     # standing for any index or name; and the figures it says are wrong (one, or several equals).
     rests_on: tuple[tuple[PathPart, ...], ...] = ()
     blames: tuple[tuple[PathPart, ...], ...] = ()
+    blamed_at: tuple[Position | None, ...] = ()  # where each blamed figure is written
 
     @property
     def path_text(self) -> str:

@@ -53,6 +53,7 @@ class Sum:
     """A derived total: it moves by exactly as much as any member does."""
 
     name: str
+    key: str  # its stable name in a finding's figures: "valid", "votes", "regions_registered", ...
     members: tuple[Path, ...]
     patterns: tuple[Path, ...]  # the members as paths with "*" for what varies: what a finding rests on
     value: int
@@ -305,7 +306,7 @@ class System:
             }
         figures: dict[str, FigureValue] = {}
         for _, term in relation.terms:
-            key = term.name.replace(" ", "_") if isinstance(term, Sum) else str(term[-1])
+            key = term.key if isinstance(term, Sum) else str(term[-1])
             figures[key] = self.value(term)
         figures["difference"] = self.lhs(relation)
         return figures
@@ -392,8 +393,8 @@ def build(results: Results) -> System:
         add(path, Quantity(path, figure, label, is_percent, subject))
         return path
 
-    def total(name: str, members: list[Path], *patterns: Path) -> Sum:
-        result = Sum(name, tuple(members), patterns, sum(system.value(p) for p in members))
+    def total(name: str, key: str, members: list[Path], *patterns: Path) -> Sum:
+        result = Sum(name, key, tuple(members), patterns, sum(system.value(p) for p in members))
         for member in members:
             system.sums_of.setdefault(member, []).append(result)
         return result
@@ -406,7 +407,7 @@ def build(results: Results) -> System:
     turnout = results.turnout
     national = {name: quantity(("turnout", name), getattr(turnout, name), FIELD_LABELS[name]) for name in COUNT_FIELDS}
     quantity(("turnout", "turnout_percent"), turnout.turnout_percent, "turnout", True)
-    valid = total("valid votes", [c.path + ("votes",) for c in choices], ("candidates", "*", "votes"), ("against_all", "votes"))
+    valid = total("valid votes", "valid", [c.path + ("votes",) for c in choices], ("candidates", "*", "votes"), ("against_all", "votes"))
     relations = system.relations
 
     base_kind = results.election.percent_of
@@ -423,10 +424,15 @@ def build(results: Results) -> System:
         relations.append(Linear("KZ203", ("turnout", "ballots_cast"), "", ((1, valid), (-1, cast)), equal=False))
 
     for index, region in enumerate(results.regions):
-        counts = {name: quantity(region.path + (name,), getattr(region.counts, name), f"{region.name}: {FIELD_LABELS[name]}", False, region.name) for name in COUNT_FIELDS}
+        counts = {
+            name: quantity(region.path + (name,), getattr(region.counts, name), f"{region.name}: {FIELD_LABELS[name]}", False, region.name)
+            for name in COUNT_FIELDS
+        }
         quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, f"{region.name}: turnout", True, region.name)
         vote_paths = [
-            p for name, figure in region.votes.items() if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}", False, region.name))
+            p
+            for name, figure in region.votes.items()
+            if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}", False, region.name))
         ]
         _counts_relations(system, counts, region.path, region.name)
         region_cast, region_invalid = counts["ballots_cast"], counts["invalid_ballots"]
@@ -434,7 +440,7 @@ def build(results: Results) -> System:
             continue
         terms: list[tuple[int, Term]] = []
         if vote_paths:
-            terms.append((1, total(f"votes in {region.name}", vote_paths, ("regions", index, "votes", "*"))))
+            terms.append((1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*"))))
         if region_invalid is not None:
             terms.append((1, region_invalid))
         terms.append((-1, region_cast))
@@ -446,12 +452,12 @@ def build(results: Results) -> System:
         for name in COUNT_FIELDS:
             parts = [p for p in (region.path + (name,) for region in results.regions) if p in system.quantities]
             if national[name] is not None and parts:
-                regional = total(f"{FIELD_LABELS[name]} in the regions", parts, ("regions", "*", name))
+                regional = total(f"{FIELD_LABELS[name]} in the regions", "regions_sum", parts, ("regions", "*", name))
                 relations.append(Linear("KZ401", ("turnout", name), "", ((1, regional), (-1, national[name])), False, "regions"))  # type: ignore[arg-type]
         for choice in choices:
             parts = [p for p in (region.path + ("votes", choice.name) for region in results.regions) if p in system.quantities]
             if parts:
-                regional = total(f"votes for {choice.name} in the regions", parts, ("regions", "*", "votes", choice.name))
+                regional = total(f"votes for {choice.name} in the regions", "regions_sum", parts, ("regions", "*", "votes", choice.name))
                 relations.append(Linear("KZ401", choice.path + ("votes",), choice.name, ((1, regional), (-1, choice.path + ("votes",))), False, "regions"))
     return system
 

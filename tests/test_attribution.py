@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from fractions import Fraction
+from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -190,3 +191,41 @@ def test_two_wrong_percents_of_ballots_cast_are_two_findings() -> None:
     findings = [f for f in run_checks(parse(text.encode(), "cast-5.yaml")) if f.severity > Severity.NOTE]
     assert [f.path_text for f in findings] == ["candidates[0].percent", "candidates[2].percent"]
     assert "44.14%" in findings[0].message and "12.48%" in findings[1].message
+
+
+def test_a_count_misprinted_with_its_percent_is_one_finding_blaming_both() -> None:
+    from conftest import edited
+
+    text = edited(("votes: 200907\n    percent: 2.53", "votes: 300907\n    percent: 3.74"))
+    findings = [f for f in run_checks(parse(text.encode(), "results.yaml")) if f.severity > Severity.NOTE]
+    assert [(f.code, f.path_text) for f in findings] == [("KZ101", "candidates[3].votes")]
+    assert findings[0].figures["suggestion"] == 200907 and findings[0].figures["fit_percent"] == 2.53
+    assert findings[0].blames == (("candidates", 3, "votes"), ("candidates", 3, "percent"))
+    assert "both figures are wrong" in findings[0].message
+
+
+def test_a_finding_stands_on_the_value_of_a_region_vote() -> None:
+    from conftest import bundled_text
+
+    text = bundled_text() + "    votes:\n      Kassym-Jomart Tokayev: 9000\n      against all: 8000\n"
+    (finding,) = [f for f in run_checks(parse(text.encode(), "results.yaml")) if f.severity > Severity.NOTE]
+    line = text.splitlines().index("      against all: 8000") + 1
+    at = dict(zip(finding.blames, finding.blamed_at))[("regions", 0, "votes", "Against all")]
+    assert at is not None and (at.line, at.column) == (line, 20)  # the value, not the key nor "votes:"
+    assert "looks rounded" not in finding.message  # 8,000 for 800 is a digit too many, not rounding
+
+
+def test_ambiguous_suspects_are_a_list_and_related_locations_in_sarif(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from conftest import edited
+
+    data = tmp_path / "r.yaml"
+    data.write_text(edited(("percent: 81.31", "percent: 81.32")), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "kzvote", "check", str(data), "-f", "sarif"], capture_output=True, text=True, timeout=60)
+    (result,) = json.loads(run.stdout)["runs"][0]["results"]
+    related = [r["message"]["text"] for r in result["relatedLocations"]]
+    assert result["properties"]["figures"]["suspects"] == related
+    assert "candidates[0].percent" in related and all(r["physicalLocation"]["region"]["startLine"] > 0 for r in result["relatedLocations"])

@@ -27,7 +27,9 @@ RELATION_RULES = {rule.code: rule for module in (shares, balance, turnout, regio
 
 def check(ctx: Context) -> Iterator[Finding]:
     for explanation in ctx.analysis.explanations:
-        if len(explanation.fixes) == 1:
+        if explanation.joint:
+            yield _joint(ctx, explanation)
+        elif len(explanation.fixes) == 1:
             yield _exact(ctx, explanation, explanation.fixes[0])
         elif explanation.fixes:
             yield _ambiguous(ctx, explanation)
@@ -127,7 +129,11 @@ def _exact(ctx: Context, explanation: Explanation, fix: Fix) -> Finding:
     message += f": {_alternatives(fix)}" if fix.path != primary.where else f"; {_alternatives(fix)}"
     rule = RELATION_RULES[primary.code]
     own = fix.path in system.direct(primary)  # the relation's figures are about the blamed one
-    figures = (system.figures(primary) if own else {"written": fix.quantity.figure.count if not fix.quantity.is_percent else fmt.as_number(Fraction(fix.quantity.figure.text))}) | _fix_figures(fix)
+    figures = (
+        system.figures(primary)
+        if own
+        else {"written": fix.quantity.figure.count if not fix.quantity.is_percent else fmt.as_number(Fraction(fix.quantity.figure.text))}
+    ) | _fix_figures(fix)
     subject = fix.quantity.subject if fix.quantity.subject or not own else primary.subject
     return rule(ctx, message, fix.path, subject, figures, rests_on=system.rests_on(primary), blames=(fix.path,))
 
@@ -146,6 +152,30 @@ def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
     figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": [format_path(f.path) for f in fixes], "suggestion": None}
     rule = RELATION_RULES[primary.code]
     return rule(ctx, message, primary.where, primary.subject, figures, rests_on=system.rests_on(primary), blames=tuple(f.path for f in fixes))
+
+
+def _joint(ctx: Context, explanation: Explanation) -> Finding:
+    """A count and its own percent, both off: they agree with each other, not with the rest."""
+    system = ctx.analysis.system
+    count, percent = explanation.fixes
+    subject = count.quantity.subject
+    assert explanation.base_window is not None and count.fitting is not None
+    needed = count.fitting.whole_numbers()
+    assert needed is not None
+    message = (
+        f"{subject}: {fmt.votes(count.quantity.figure.count)} and {percent.quantity.figure.text}% agree with each other but not with "
+        f"the other percentages, which agree on a base of {fmt.base_range(explanation.base_window)} ({_what_fails(system, explanation, explanation.relations[0])}); "
+        f"that base needs {fmt.whole_range(*needed)} votes for {subject}"  # type: ignore[arg-type]
+    )
+    if count.suggestion:
+        message += f" — did you mean {_shown(count, count.suggestion[0])} ({count.suggestion[1]})?"
+    message += f" — and then the percent would be {percent.fitting_percent}%, not {percent.quantity.figure.text}%: both figures are wrong"
+    figures = _fix_figures(count) | {
+        "blamed": [format_path(count.path), format_path(percent.path)],
+        "fit_percent": fmt.as_number(Fraction(percent.fitting_percent or "0")),
+    }
+    rule = RELATION_RULES["KZ101"]
+    return rule(ctx, message, count.path, subject, figures, rests_on=system.rests_on(explanation.relations[0]), blames=(count.path, percent.path))
 
 
 def _would_fit(fix: Fix) -> str:

@@ -51,7 +51,8 @@ class Rule(BaseRule):
         # a figure's own position (its value) beats the nearest key's: region votes are keyed by spelling
         at = position or ctx.analysis.system.position(path) or ctx.results.where(path)
         finding = self.finding(message, file=ctx.results.file, position=at, path=path, subject=subject, figures=figures)
-        return replace(finding, severity=severity or finding.severity, rests_on=rests_on, blames=blames)
+        blamed_at = tuple(ctx.analysis.system.position(p) or ctx.results.where(p) for p in blames)
+        return replace(finding, severity=severity or finding.severity, rests_on=rests_on, blames=blames, blamed_at=blamed_at)
 
     def failing(self, ctx: Context, scope: str) -> Iterator[Relation]:
         """The relations of this rule that do not hold, in the national figures ("turnout",

@@ -47,7 +47,9 @@ def _mismatch(ctx: Context, ratio: Ratio) -> Finding:
     decimals = published.decimals
     computed = system.share(ratio)
     fitting = system.fit(ratio, ratio.part).whole_numbers()
-    if fitting is None:
+    if fitting is not None and fitting[0] <= votes and (fitting[1] is None or votes <= fitting[1]):
+        fit_text = ""  # the count itself would do: nothing to suggest about it
+    elif fitting is None:
         fit_text = "; no count fits"
     elif fitting[1] is None:
         fit_text = f"; {fmt.count(fitting[0])} votes or more would fit"

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from kzvote import __version__
-from kzvote.findings import Finding, Severity
+from kzvote.findings import Finding, Position, Severity, format_path
 from kzvote.render import Options
 from kzvote.render.safe import write_json
 from kzvote.views import View
@@ -30,6 +30,13 @@ def _uri(file: str) -> str:
     return "file://" + encoded if path.is_absolute() else encoded
 
 
+def _related(finding: Finding, index: int, path: tuple, at: Position | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.file)}}
+    if at is not None:
+        location["region"] = {"startLine": at.line, "startColumn": at.column}
+    return {"id": index, "physicalLocation": location, "message": {"text": format_path(path)}}
+
+
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     region: dict[str, int] = {}
     if finding.position:
@@ -46,6 +53,8 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "locations": [location],
         "properties": {"name": finding.name, "subject": finding.subject, "figures": dict(finding.figures)},
     }
+    if len(finding.blames) > 1:  # equally likely suspects (or figures wrong together): each is a place to look
+        result["relatedLocations"] = [_related(finding, i, path, at) for i, (path, at) in enumerate(zip(finding.blames, finding.blamed_at))]
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if finding.accepted:
