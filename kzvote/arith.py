@@ -29,8 +29,16 @@ def share(part: int, whole: int) -> Fraction | None:
     return Fraction(part * 100, whole)
 
 
-def agrees(computed: Fraction, published: Fraction, decimals: int) -> bool:
+def agrees(computed: Fraction, published: Fraction, decimals: int, truncate: bool = False) -> bool:
+    """Whether a share is what the published figure claims: within half a unit of its last digit
+    (rounded to nearest), or from it up to, not including, one unit more (truncated)."""
+    if truncate:
+        return published <= computed < published + unit(decimals)
     return abs(computed - published) <= half_unit(decimals)
+
+
+def unit(decimals: int) -> Fraction:
+    return Fraction(1, 10**decimals)
 
 
 def round_half_up(value: Fraction, decimals: int) -> Fraction:
@@ -85,8 +93,17 @@ def percent_window(published: Fraction, decimals: int) -> tuple[Fraction, Fracti
     return published - h, published + h
 
 
-def implied_base(votes: int, published: Fraction, decimals: int) -> Interval:
-    """Every base b > 0 at which votes / b x 100 rounds to the published figure."""
+def implied_base(votes: int, published: Fraction, decimals: int, truncate: bool = False) -> Interval:
+    """Every base b > 0 at which votes / b x 100 rounds (or truncates) to the published figure.
+    Truncated figures claim a half-open window; since a base is a whole number, the interval is
+    returned tightened to whole numbers, closed."""
+    if truncate:
+        top = published + unit(decimals)
+        if votes == 0:
+            return Interval(Fraction(0), None) if published == 0 else EMPTY
+        lo = Fraction(math.floor(Fraction(votes * 100) / top) + 1)
+        hi = None if published <= 0 else Fraction(math.floor(Fraction(votes * 100) / published))
+        return Interval(lo, hi)
     low, high = percent_window(published, decimals)
     if votes == 0:
         return Interval(Fraction(0), None) if low <= 0 else EMPTY
@@ -97,14 +114,25 @@ def implied_base(votes: int, published: Fraction, decimals: int) -> Interval:
     return Interval(lo, hi)
 
 
-def votes_fitting_fixed_base(base: int, published: Fraction, decimals: int) -> Interval:
+def votes_fitting_fixed_base(base: int, published: Fraction, decimals: int, truncate: bool = False) -> Interval:
     """Votes v with v / base x 100 within the published window (the base does not move with v)."""
+    if truncate:
+        lo = math.ceil(published * base / 100)
+        hi = math.ceil((published + unit(decimals)) * base / 100) - 1
+        return Interval(Fraction(max(lo, 0)), Fraction(hi))
     low, high = percent_window(published, decimals)
     return Interval(max(Fraction(0), low * base / 100), high * base / 100)
 
 
-def votes_fitting_in_sum(rest: int, published: Fraction, decimals: int) -> Interval:
+def votes_fitting_in_sum(rest: int, published: Fraction, decimals: int, truncate: bool = False) -> Interval:
     """Votes v with v / (rest + v) x 100 within the window: the base is a sum that v is part of."""
+    if truncate:
+        top = published + unit(decimals)
+        if published >= 100:
+            return Interval(Fraction(0), None) if rest == 0 else EMPTY
+        lo = Fraction(math.ceil(rest * published / (100 - published)))
+        hi = None if top >= 100 else Fraction(math.ceil(rest * top / (100 - top)) - 1)
+        return Interval(lo, hi)
     low, high = percent_window(published, decimals)
     lo = Fraction(0) if low <= 0 else rest * low / (100 - low)
     hi = None if high >= 100 else rest * high / (100 - high)

@@ -69,7 +69,7 @@ class Explanation:
     relations: tuple[Relation, ...]  # the failing relations of one group, rule order
     fixes: tuple[Fix, ...] = ()  # equally good single-figure fixes: one is exact, several ambiguous
     by_keystroke: bool = False
-    shares: str | None = None  # "other-base" | "base-off": the shares as a whole explain the group
+    shares: str | None = None  # "other-base" | "base-off" | "rounding": the shares as a whole explain the group
     base_window: Interval | None = None  # where the other percentages put the base, when they decide it
     joint: bool = False  # the fixes are all needed together (a count and its own percent), not equals
 
@@ -105,12 +105,28 @@ class Analysis:
     def explanations(self) -> tuple[Explanation, ...]:
         return tuple(e for group in _groups(self.system) for e in self._explain(group))
 
+    @cached_property
+    def other_rounding_fits(self) -> bool:
+        """Some percentage fails under the declared rounding rule, and the other rule fits every
+        one of them (shares and turnouts): the rule, not a figure, is what is wrong."""
+        ratios = [r for r in self.system.violated if isinstance(r, Ratio)]
+        if not ratios:
+            return False
+        other = build(self.results, truncate=not self.system.truncate)
+        return all(other.holds(r) for r in other.relations if isinstance(r, Ratio))
+
     def _explain(self, group: tuple[Relation, ...]) -> list[Explanation]:
         system = self.system
+        rounding = self.other_rounding_fits and all(isinstance(r, Ratio) for r in group)
+        # Several percentages that all fit the other rule are the rule; one is likelier a slip.
+        if rounding and sum(isinstance(r, Ratio) for r in system.violated) > 1:
+            return [Explanation(group, shares="rounding")]
         fixes = [fix for path in _suspects(system, group) if (fix := _fix(system, path)) is not None]
         by_keystroke = tuple(f for f in fixes if f.keystrokes)
         if by_keystroke:
             return [Explanation(group, by_keystroke, by_keystroke=True)]
+        if rounding:
+            return [Explanation(group, shares="rounding")]
         shares = self._shares_explain(group)
         if shares:
             return [Explanation(group, shares=shares)]

@@ -20,7 +20,10 @@ def percent(value: Fraction | None, decimals: int = 4) -> str:
     return "n/a" if value is None else format_fixed(value, decimals)
 
 
-def tolerance(decimals: int) -> str:
+def tolerance(decimals: int, truncate: bool = False) -> str:
+    """The claim a published figure makes: "±0.005", or "cut to 2 decimals" when truncated."""
+    if truncate:
+        return f"cut to {decimals} decimal{'s' if decimals != 1 else ''}"
     return "±" + format_fixed(Fraction(1, 2 * 10**decimals), decimals + 1)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Consensus, Interval, agrees, consensus, half_unit, implied_base
+from kzvote.arith import Consensus, Interval, agrees, consensus, half_unit, implied_base, unit
 from kzvote.model import Choice, Results
 from kzvote.tally import Tally
 
@@ -26,7 +26,8 @@ class BaseAnalysis:
 
     @cached_property
     def intervals(self) -> tuple[Interval, ...]:
-        return tuple(implied_base(c.votes.count, c.percent.value, c.percent.decimals) for c in self.published)  # type: ignore[union-attr, arg-type]
+        truncate = self.tally.results.election.truncates
+        return tuple(implied_base(c.votes.count, c.percent.value, c.percent.decimals, truncate) for c in self.published)  # type: ignore[union-attr, arg-type]
 
     @cached_property
     def consensus(self) -> Consensus | None:
@@ -61,7 +62,8 @@ class BaseAnalysis:
 
     @cached_property
     def misfits_at_declared(self) -> tuple[Choice, ...]:
-        return tuple(c for c in self.published if not agrees(self.tally.share(c), c.percent.value, c.percent.decimals))  # type: ignore[arg-type, union-attr]
+        truncate = self.tally.results.election.truncates
+        return tuple(c for c in self.published if not agrees(self.tally.share(c), c.percent.value, c.percent.decimals, truncate))  # type: ignore[arg-type, union-attr]
 
 
 def published_sum(results: Results) -> tuple[Fraction, Fraction] | None:
@@ -70,10 +72,18 @@ def published_sum(results: Results) -> tuple[Fraction, Fraction] | None:
     if any(c.percent is None for c in choices):
         return None
     total = sum((Fraction(c.percent.value) for c in choices), Fraction(0))  # type: ignore[union-attr]
-    tolerance = sum((half_unit(c.percent.decimals) for c in choices), Fraction(0))  # type: ignore[union-attr]
+    slack = unit if results.election.truncates else half_unit
+    tolerance = sum((slack(c.percent.decimals) for c in choices), Fraction(0))  # type: ignore[union-attr]
     return total, tolerance
 
 
 def percent_sum_is_off(results: Results) -> bool:
+    """Shares of valid votes add up to 100: rounded ones to within the sum of their half-units,
+    truncated ones to at most 100 and more than 100 less the sum of their units."""
     summed = published_sum(results)
-    return summed is not None and results.election.percent_of == "valid" and abs(summed[0] - 100) > summed[1]
+    if summed is None or results.election.percent_of != "valid":
+        return False
+    total, tolerance = summed
+    if results.election.truncates:
+        return not (100 - tolerance < total <= 100)
+    return abs(total - 100) > tolerance

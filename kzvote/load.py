@@ -645,6 +645,8 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         authority=_text(election_raw, "authority"),
         announced=_date(election_raw, "announced"),
         correction=_text(election_raw, "correction"),
+        round=_round(election_raw, reader),
+        rounding=_text(election_raw, "rounding") or "nearest",
     )
     candidates = tuple(
         Choice(
@@ -682,6 +684,15 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         stations=_text(raw, "stations"),
         positions=dict(reader.key_positions),
     )
+
+
+def _round(election: dict[str, Any], reader: _Reader) -> int:
+    figure = _figure(election, "round")
+    if figure is None:
+        return 1
+    if figure.count < 1:
+        reader.problem("KZ012", f"round is {figure.text}; rounds are counted from 1 (1: first round, 2: the runoff)", ("election", "round"), figure.position)
+    return max(figure.count, 1)
 
 
 def _name_index(candidates: tuple[Choice, ...], reader: _Reader) -> dict[str, str]:

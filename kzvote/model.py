@@ -47,6 +47,12 @@ class Election:
     authority: str | None = None
     announced: dt.date | None = None
     correction: str | None = None
+    round: int = 1  # 1: a first round, decided by majority_percent; 2 or more: a runoff, decided by most votes
+    rounding: str = "nearest"  # nearest | truncate: how published percentages were shortened
+
+    @property
+    def truncates(self) -> bool:
+        return self.rounding == "truncate"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Union
 
 from kzvote import fmt
-from kzvote.arith import EMPTY, Interval, half_unit, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
+from kzvote.arith import EMPTY, Interval, agrees, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
 from kzvote.findings import FigureValue, Position
 from kzvote.model import Figure, Path, Results
 from kzvote.tally import BASE_NAMES
@@ -97,6 +97,7 @@ class System:
     quantities: dict[Path, Quantity] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     sums_of: dict[Path, list[Sum]] = field(default_factory=dict)
+    truncate: bool = False  # published percentages are cut, not rounded (election.rounding)
 
     # --- values ------------------------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ class System:
         if isinstance(relation, Ratio):
             computed = self.share(relation)
             published = self.percent(relation.percent)
-            return computed is not None and abs(computed - published.value) <= half_unit(published.decimals)
+            return computed is not None and agrees(computed, published.value, published.decimals, self.truncate)  # type: ignore[arg-type]
         total = self.lhs(relation)
         return total == 0 if relation.equal else total <= 0
 
@@ -139,10 +140,10 @@ class System:
 
     def rests_on(self, relation: Relation) -> tuple[Path, ...]:
         """The figures it reads, sums as one wildcard path each: O(1) per relation."""
-        structure: tuple[Path, ...] = ()
+        structure: tuple[Path, ...] = (("election", "rounding"),) if isinstance(relation, Ratio) else ()
         if isinstance(relation, Ratio) and relation.what == "votes":
             # a share also rests on what it is a share of, and (of valid votes) on the list of choices
-            structure = (("election", "percent_of"),) + ((("candidates",),) if isinstance(relation.whole, Sum) else ())
+            structure += (("election", "percent_of"),) + ((("candidates",),) if isinstance(relation.whole, Sum) else ())
         return self.direct(relation) + tuple(p for s in self.sums(relation) for p in s.patterns) + structure
 
     def touches(self, relation: Relation, path: Path) -> bool:
@@ -178,10 +179,10 @@ class System:
             whole = self.value(relation.whole)
             if path == relation.part:
                 if isinstance(relation.whole, Sum) and self.is_member(path, relation.whole):
-                    return votes_fitting_in_sum(whole - self.value(path), value, decimals)
-                return votes_fitting_fixed_base(whole, value, decimals) if whole > 0 else EMPTY
+                    return votes_fitting_in_sum(whole - self.value(path), value, decimals, self.truncate)
+                return votes_fitting_fixed_base(whole, value, decimals, self.truncate) if whole > 0 else EMPTY
             # the figure is the whole, or moves it as a member of its sum
-            bases = implied_base(self.value(relation.part), value, decimals).intersect(Interval(Fraction(1), None))
+            bases = implied_base(self.value(relation.part), value, decimals, self.truncate).intersect(Interval(Fraction(1), None))
             return _shift(bases, self.value(path) - whole)
         coef = sum(c for c, t in relation.terms if t == path or (isinstance(t, Sum) and self.is_member(path, t)))
         rest = self.lhs(relation) - coef * self.value(path)
@@ -207,7 +208,7 @@ class System:
         """Whether the percent at `path`, written as `text`, would make its ratio hold."""
         relation = self.ratio_of(path)
         computed = self.share(relation)
-        return computed is not None and abs(computed - Fraction(text)) <= half_unit(_decimals(text))
+        return computed is not None and agrees(computed, Fraction(text), _decimals(text), self.truncate)
 
     def fitting(self, path: Path) -> Interval:
         """Every value of the count at `path` that keeps every relation reading it."""
@@ -276,7 +277,7 @@ class System:
         if isinstance(relation, Ratio):
             published = self.percent(relation.percent)
             assert isinstance(published.value, Fraction)
-            return implied_base(self.value(relation.part), published.value, published.decimals).intersect(Interval(Fraction(1), None))
+            return implied_base(self.value(relation.part), published.value, published.decimals, self.truncate).intersect(Interval(Fraction(1), None))  # type: ignore[arg-type]
         coef = sum(c for c, t in relation.terms if t is total)
         rest = self.lhs(relation) - coef * total.value
         bound = Fraction(-rest, coef)
@@ -319,7 +320,7 @@ class System:
             part, whole = self.value(relation.part), self.value(relation.whole)
             published = self.percent(relation.percent)
             computed = self.share(relation)
-            tolerance = fmt.tolerance(published.decimals)
+            tolerance = fmt.tolerance(published.decimals, self.truncate)
             if relation.what == "turnout":
                 lead = f"{relation.subject}: " if relation.subject else ""
                 if computed is None:
@@ -383,8 +384,9 @@ def _shift(interval: Interval, by: int) -> Interval:
 # --- building the system of a results file -------------------------------------------------------------
 
 
-def build(results: Results) -> System:
-    system = System()
+def build(results: Results, truncate: bool | None = None) -> System:
+    """The system of a results file, under its declared rounding rule unless told otherwise."""
+    system = System(truncate=results.election.truncates if truncate is None else truncate)
     add = system.quantities.__setitem__
 
     def quantity(path: Path, figure: Figure | None, label: str, is_percent: bool = False, subject: str = "") -> Path | None:

@@ -12,6 +12,7 @@ FORMAT_VERSION = "kzvote/1"
 STAGES = ("preliminary", "final")
 SOURCE_STAGES = ("exit-poll", "preliminary", "final")
 PERCENT_BASES = ("valid", "cast", "registered")
+ROUNDING_RULES = ("nearest", "truncate")
 
 
 class Kind(enum.Enum):
@@ -89,6 +90,13 @@ ELECTION = Field(
             Kind.PERCENT,
             doc="elected outright with MORE than this share of the base (default 50; below 100)",
             below_100=True,
+        ),
+        Field("round", Kind.COUNT, doc="which round these results are (1, the default; 2 for a runoff)"),
+        Field(
+            "rounding",
+            Kind.CHOICE,
+            choices=ROUNDING_RULES,
+            doc="how the commission shortened percentages: nearest (the default; 2.596 -> 2.60) or truncate (cut: 73.2296 -> 73.22)",
         ),
     ),
 )

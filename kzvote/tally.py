@@ -66,7 +66,9 @@ class Tally:
         runner_up = ranked[1] if len(ranked) > 1 else None
         base = self.base or 0
         majority = self.results.election.majority_percent.value
-        passes = base > 0 and leader.votes.count * 100 > majority * base
+        later_round = self.results.election.round > 1
+        # a later round is won by the most votes; a first round needs more than majority_percent
+        passes = later_round or (base > 0 and leader.votes.count * 100 > majority * base)
         tied_first = _tied_with(ranked, 0)
         if len(tied_first) == 2 and not passes:
             tied_first = ()  # both go to the runoff: the tie decides nothing
@@ -82,6 +84,7 @@ class Tally:
             tied=tied_first or tied_second,
             tied_place=1 if tied_first else 2 if tied_second else None,
             against_all_ahead=against is not None and against.votes.count > leader.votes.count,
+            round=self.results.election.round,
         )
 
 
@@ -105,6 +108,13 @@ class Outcome:
     tied: tuple[Choice, ...]  # the candidates tied for tied_place, in ballot order; () when no tie decides
     tied_place: int | None  # 1: the winner or both runoff places are undecided; 2: the runoff partner is
     against_all_ahead: bool
+    round: int = 1
+
+    @property
+    def round_name(self) -> str:
+        """ "the first round", "the second round", ... "round 11"."""
+        ordinals = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+        return f"the {ordinals[self.round - 1]} round" if self.round <= len(ordinals) else f"round {self.round}"
 
     @property
     def tie_for_first(self) -> bool:

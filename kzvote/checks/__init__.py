@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from itertools import product
 
-from kzvote.checks import balance, blame, outcome, percent_sum, regions, shares, turnout
+from kzvote.checks import balance, blame, outcome, percent_sum, regions, rounding, shares, turnout
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Path, Results
 
-CHECKS = (shares, percent_sum, balance, turnout, regions, outcome, blame)
+CHECKS = (shares, rounding, percent_sum, balance, turnout, regions, outcome, blame)
 
 
 def all_rules() -> dict[str, Rule]:

@@ -20,7 +20,8 @@ ELECTED = Rule("KZ501", "elected-first-round", Severity.NOTE, "the leader is ele
 RUNOFF = Rule("KZ502", "runoff", Severity.NOTE, "no majority: a runoff between the top two")
 TIED = Rule("KZ503", "tied-lead", Severity.WARNING, "a tie at the top")
 AGAINST_ALL_AHEAD = Rule("KZ504", "against-all-ahead", Severity.WARNING, "against all outpolled every candidate")
-RULES = (ELECTED, RUNOFF, TIED, AGAINST_ALL_AHEAD)
+WINS_ROUND = Rule("KZ505", "wins-round", Severity.NOTE, "in a later round, the most votes win")
+RULES = (ELECTED, RUNOFF, TIED, AGAINST_ALL_AHEAD, WINS_ROUND)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -44,6 +45,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             ("candidates",),
             figures=figures | {"tied": ", ".join(c.name for c in outcome.tied), "tied_place": outcome.tied_place},
             rests_on=_outcome_rests_on(ctx),
+        )
+    elif outcome.elected and outcome.round > 1:
+        yield WINS_ROUND(
+            ctx, f"{leader.name} wins {outcome.round_name} with {share} (the most votes)", leader.path, leader.name, figures | {"round": outcome.round}
         )
     elif outcome.elected:
         yield ELECTED(ctx, f"{leader.name} is elected in the first round with {share} (more than {majority}%)", leader.path, leader.name, figures)

@@ -184,6 +184,8 @@ def outcome_sentence(results: Results) -> str:
     tied = fmt.names([c.name for c in outcome.tied])
     if outcome.tie_for_first:
         return f"Tie for first place between {tied} ({fmt.votes(leader.votes.count)} each): the counts alone elect nobody"
+    if outcome.elected and outcome.round > 1:
+        return f"{leader.name} wins {outcome.round_name} with {share}"
     if outcome.elected:
         return f"{leader.name} elected in the first round with {share}"
     if second is None:
