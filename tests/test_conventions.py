@@ -1,0 +1,118 @@
+"""Issue 11: real-world counting conventions — rounds, rounding rules, bases, blank ballots, several
+published shares. Files shaped like each case live in tests/data/conventions/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from conftest import ROOT, bundled_text
+from kzvote.arith import agrees, implied_base, votes_fitting_fixed_base, votes_fitting_in_sum
+from kzvote.checks import run_checks
+from kzvote.findings import Severity
+from kzvote.load import parse
+
+Run = Callable[..., Result]
+Write = Callable[..., Path]
+CONVENTIONS = ROOT / "tests" / "data" / "conventions"
+UKRAINE = CONVENTIONS / "ukraine-2019-round2.yaml"
+
+
+def problems(text: str) -> list[tuple[str, str]]:
+    return [(f.code, f.path_text) for f in run_checks(parse(text.encode(), "t.yaml")) if f.severity > Severity.NOTE]
+
+
+# --- rounding: nearest | truncate ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("share", "published", "decimals", "nearest", "truncate"),
+    [
+        ("73.2296", "73.22", 2, False, True),  # Ukraine's CEC cut 73.2296 to 73.22
+        ("73.2250", "73.22", 2, True, True),
+        ("73.2300", "73.22", 2, False, False),  # the half-open end: 73.23 is no longer 73.22 cut
+        ("73.2150", "73.22", 2, True, False),  # rounds up to 73.22, but cut it is 73.21
+        ("0", "0", 0, True, True),
+    ],
+)
+def test_a_truncated_percent_claims_a_half_open_window(share: str, published: str, decimals: int, nearest: bool, truncate: bool) -> None:
+    from fractions import Fraction
+
+    assert agrees(Fraction(share), Fraction(published), decimals) is nearest
+    assert agrees(Fraction(share), Fraction(published), decimals, truncate=True) is truncate
+
+
+def test_truncated_windows_give_the_whole_numbers_that_cut_to_the_figure() -> None:
+    from fractions import Fraction
+
+    bases = implied_base(13541528, Fraction("73.22"), 2, truncate=True).whole_numbers()
+    assert bases is not None and bases[0] <= 18491840 <= bases[1]  # type: ignore[operator]
+    lo, hi = bases
+    assert not agrees(Fraction(13541528 * 100, lo - 1), Fraction("73.22"), 2, True) and agrees(Fraction(13541528 * 100, lo), Fraction("73.22"), 2, True)
+    assert agrees(Fraction(13541528 * 100, hi), Fraction("73.22"), 2, True) and not agrees(Fraction(13541528 * 100, hi + 1), Fraction("73.22"), 2, True)  # type: ignore[operator]
+    votes = votes_fitting_fixed_base(1000, Fraction("12.3"), 1, truncate=True).whole_numbers()
+    assert votes == (123, 123)  # 12.3% of 1,000 cut: 123 only (124 is 12.4)
+    in_sum = votes_fitting_in_sum(900, Fraction("10"), 0, truncate=True).whole_numbers()
+    assert in_sum == (100, 111)  # v / (900 + v): 100 is 10.0%, 111 is 10.98%, 112 is 11.06%
+
+
+def test_ukraine_2019_second_round_checks_clean_as_truncated(cli: Run) -> None:
+    done = cli("check", UKRAINE)
+    assert done.exit_code == 0, done.output
+
+
+def test_without_the_rounding_line_one_finding_names_the_rule(write: Write) -> None:
+    text = UKRAINE.read_text(encoding="utf-8").replace("  rounding: truncate\n", "")
+    assert problems(text) == [("KZ106", "election.rounding")]
+    (finding,) = [f for f in run_checks(parse(text.encode(), "t.yaml")) if f.severity > Severity.NOTE]
+    assert "truncated" in finding.message and "add rounding: truncate" in finding.message
+    assert "13,541,528 / 18,491,840" in finding.message and "published 73.22" in finding.message
+
+
+def test_declared_truncate_on_rounded_data_is_one_finding_the_other_way_round() -> None:
+    text = bundled_text().replace("  percent_of: valid\n", "  percent_of: valid\n  rounding: truncate\n")
+    assert problems(text) == [("KZ106", "election.rounding")]
+    assert "set rounding: nearest" in run_checks(parse(text.encode(), "t.yaml"))[0].message
+
+
+def test_a_single_percent_off_under_both_rules_is_still_a_slip_not_the_rule() -> None:
+    text = UKRAINE.read_text(encoding="utf-8").replace("percent: 24.45", "percent: 24.54")
+    assert problems(text) == [("KZ101", "candidates[1].percent")]
+
+
+def test_the_bundled_file_is_unchanged_by_the_rounding_rule_it_does_not_declare() -> None:
+    assert problems(bundled_text()) == []
+
+
+# --- rounds -----------------------------------------------------------------------------------------
+
+
+def test_a_second_round_is_won_by_the_most_votes_and_never_called_a_first_round(cli: Run) -> None:
+    for command in ("report", "candidates", "check"):
+        for output in ("table", "json", "markdown"):
+            done = cli(command, UKRAINE, "--notes", "--format", output) if command == "check" else cli(command, UKRAINE, "--format", output)
+            assert "first round" not in done.stdout, (command, output)
+    doc = json.loads(cli("report", UKRAINE, "--format", "json").stdout)
+    assert doc["facts"]["outcome"].startswith("Volodymyr Zelensky wins the second round")
+    assert {row["name"]: row["status"] for row in doc["candidates"]}["Volodymyr Zelensky"] == "elected"
+    codes = {f["code"] for f in json.loads(cli("check", UKRAINE, "--notes", "--format", "json").stdout)["findings"]}
+    assert "KZ505" in codes and "KZ501" not in codes and "KZ502" not in codes
+
+
+def test_a_tie_in_a_later_round_is_a_tie(write: Write, cli: Run) -> None:
+    text = UKRAINE.read_text(encoding="utf-8").replace("votes: 4522450\n    percent: 24.45", "votes: 13541528\n    percent: 73.22")
+    text = text.replace("ballots_cast: 18491840", "ballots_cast: 27083056").replace("registered: 29950000", "registered: 30000000")
+    text = text.replace("percent: 73.22", "percent: 50.00").replace("turnout_percent: 61.74", "turnout_percent: 90.27")
+    doc = json.loads(cli("report", write(text), "--format", "json").stdout)
+    assert "Tie for first place" in doc["facts"]["outcome"]
+    assert "KZ503" in {f["code"] for f in doc["findings"]}
+
+
+@pytest.mark.parametrize("written", ["0", "-1", "two", "1.5"])
+def test_round_is_a_whole_number_from_1(cli: Run, write: Write, written: str) -> None:
+    done = cli("check", write(bundled_text().replace("  percent_of: valid\n", f"  percent_of: valid\n  round: {written}\n")))
+    assert done.exit_code == 2 and "round" in done.output and "Traceback" not in done.output
