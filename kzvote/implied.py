@@ -13,7 +13,7 @@ from functools import cached_property
 
 from kzvote.arith import Consensus, Interval, agrees, consensus, half_unit, implied_base, unit
 from kzvote.model import Choice, Results
-from kzvote.tally import Tally
+from kzvote.tally import BASE_KINDS, Tally
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class BaseAnalysis:
         """Which of valid / cast / registered lie inside the consensus interval."""
         if self.consensus is None:
             return ()
-        kinds = ("valid", "cast", "registered")
+        kinds = BASE_KINDS
         return tuple(k for k in kinds if (v := self.tally.base_value(k)) is not None and v in self.consensus.interval)
 
     @cached_property

@@ -627,6 +627,8 @@ def _counts(raw: dict[str, Any]) -> Counts:
         registered=_figure(raw, "registered"),
         ballots_cast=_figure(raw, "ballots_cast"),
         invalid_ballots=_figure(raw, "invalid_ballots"),
+        blank_ballots=_figure(raw, "blank_ballots"),
+        ballots_in_boxes=_figure(raw, "ballots_in_boxes"),
         turnout_percent=_figure(raw, "turnout_percent"),
         polling_stations=_figure(raw, "polling_stations"),
     )

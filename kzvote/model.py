@@ -62,6 +62,8 @@ class Counts:
     registered: Figure | None = None
     ballots_cast: Figure | None = None
     invalid_ballots: Figure | None = None
+    blank_ballots: Figure | None = None  # counted apart from invalid ones; not valid votes
+    ballots_in_boxes: Figure | None = None  # found in the boxes: valid + blank + invalid
     turnout_percent: Figure | None = None
     polling_stations: Figure | None = None
 

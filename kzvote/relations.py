@@ -14,7 +14,7 @@ that is a member of a sum moves the sum with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -26,11 +26,13 @@ from kzvote.findings import FigureValue, Position
 from kzvote.model import Figure, Path, Results
 from kzvote.tally import BASE_NAMES
 
-COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "polling_stations")
+COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "blank_ballots", "ballots_in_boxes", "polling_stations")
 FIELD_LABELS = {
     "registered": "registered voters",
     "ballots_cast": "ballots cast",
     "invalid_ballots": "invalid ballots",
+    "blank_ballots": "blank ballots",
+    "ballots_in_boxes": "ballots in the boxes",
     "polling_stations": "polling stations",
     "turnout_percent": "turnout",
 }
@@ -412,18 +414,13 @@ def build(results: Results, truncate: bool | None = None) -> System:
     valid = total("valid votes", "valid", [c.path + ("votes",) for c in choices], ("candidates", "*", "votes"), ("against_all", "votes"))
     relations = system.relations
 
-    base_kind = results.election.percent_of
-    whole: Term | None = valid if base_kind == "valid" else national["ballots_cast" if base_kind == "cast" else "registered"]
+    whole = _base(results.election.percent_of, national, valid, total)
     if whole is not None:
         for choice in choices:
             if choice.percent is not None:
                 relations.append(Ratio("KZ101", choice.path + ("votes",), choice.name, choice.path + ("votes",), whole, choice.path + ("percent",), "votes"))
     _counts_relations(system, national, ("turnout",), "")
-    cast, invalid = national["ballots_cast"], national["invalid_ballots"]
-    if cast is not None and invalid is not None:
-        relations.append(Linear("KZ201", ("turnout", "invalid_ballots"), "", ((1, valid), (1, invalid), (-1, cast)), equal=True))
-    elif cast is not None:
-        relations.append(Linear("KZ203", ("turnout", "ballots_cast"), "", ((1, valid), (-1, cast)), equal=False))
+    _balance(system, national, [(1, valid)], ("turnout",), "", complete=True)
 
     for index, region in enumerate(results.regions):
         counts = {
@@ -437,18 +434,8 @@ def build(results: Results, truncate: bool | None = None) -> System:
             if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}", False, region.name))
         ]
         _counts_relations(system, counts, region.path, region.name)
-        region_cast, region_invalid = counts["ballots_cast"], counts["invalid_ballots"]
-        if region_cast is None or (not vote_paths and region_invalid is None):
-            continue
-        terms: list[tuple[int, Term]] = []
-        if vote_paths:
-            terms.append((1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*"))))
-        if region_invalid is not None:
-            terms.append((1, region_invalid))
-        terms.append((-1, region_cast))
-        complete = len(region.votes) == len(choices) and region_invalid is not None
-        code, where = ("KZ201", region.path + ("invalid_ballots",)) if complete else ("KZ402", region.path + ("votes",))
-        relations.append(Linear(code, where, region.name, tuple(terms), equal=complete))
+        votes: list[tuple[int, Term]] = [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*")))] if vote_paths else []
+        _balance(system, counts, votes, region.path, region.name, complete=len(region.votes) == len(choices))
 
     if results.regions:
         for name in COUNT_FIELDS:
@@ -462,6 +449,40 @@ def build(results: Results, truncate: bool | None = None) -> System:
                 regional = total(f"votes for {choice.name} in the regions", "regions_sum", parts, ("regions", "*", "votes", choice.name))
                 relations.append(Linear("KZ401", choice.path + ("votes",), choice.name, ((1, regional), (-1, choice.path + ("votes",))), False, "regions"))
     return system
+
+
+def _base(kind: str, national: dict[str, Path | None], valid: Sum, total: Callable[..., Sum]) -> Term | None:
+    """What the published shares are shares of: a sum, or a figure of the turnout."""
+    if kind == "valid":
+        return valid
+    if kind == "in_boxes" and national["ballots_in_boxes"] is None:
+        # valid + blank + invalid, when invalid ballots are given: the ballots that were in the boxes
+        if national["invalid_ballots"] is None:
+            return None
+        parts = [p for p in (national["blank_ballots"], national["invalid_ballots"]) if p is not None]
+        patterns = (("candidates", "*", "votes"), ("against_all", "votes"), ("turnout", "blank_ballots"), ("turnout", "invalid_ballots"))
+        return total("ballots in the boxes", "in_boxes", [*valid.members, *parts], *patterns)
+    return national[{"cast": "ballots_cast", "registered": "registered", "in_boxes": "ballots_in_boxes"}[kind]]
+
+
+def _balance(system: System, counts: dict[str, Path | None], votes: list[tuple[int, Term]], path: Path, where: str, complete: bool) -> None:
+    """valid + blank + invalid = the ballots in the boxes, or ballots cast when the boxes are not
+    given (<= when invalid ballots are not given, or a region names only some choices); the
+    ballots in the boxes never exceed the ballots cast."""
+    cast, boxes, invalid = counts["ballots_cast"], counts["ballots_in_boxes"], counts["invalid_ballots"]
+    target = boxes if boxes is not None else cast
+    found: list[tuple[int, Term]] = votes + [(1, p) for p in (counts["blank_ballots"], invalid) if p is not None]
+    if target is not None and found:
+        equal = complete and invalid is not None
+        if equal:
+            code, at = "KZ201", path + ("invalid_ballots",)
+        elif path[0] == "regions":
+            code, at = "KZ402", path + ("votes",)
+        else:
+            code, at = "KZ203", target
+        system.relations.append(Linear(code, at, where, (*found, (-1, target)), equal=equal))
+    if boxes is not None and cast is not None:
+        system.relations.append(Linear("KZ205", boxes, where, ((1, boxes), (-1, cast)), equal=False))
 
 
 def _counts_relations(system: System, counts: dict[str, Path | None], path: Path, where: str) -> None:

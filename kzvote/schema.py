@@ -11,7 +11,7 @@ from dataclasses import dataclass
 FORMAT_VERSION = "kzvote/1"
 STAGES = ("preliminary", "final")
 SOURCE_STAGES = ("exit-poll", "preliminary", "final")
-PERCENT_BASES = ("valid", "cast", "registered")
+PERCENT_BASES = ("valid", "cast", "registered", "in_boxes")
 ROUNDING_RULES = ("nearest", "truncate")
 
 
@@ -56,6 +56,8 @@ def _region_figures() -> tuple[Field, ...]:
         Field("registered", Kind.COUNT, doc="voters on the lists"),
         Field("ballots_cast", Kind.COUNT, doc="voters who received a ballot (took part)"),
         Field("invalid_ballots", Kind.COUNT, doc="ballots declared invalid"),
+        Field("blank_ballots", Kind.COUNT, doc="blank ballots, counted apart from invalid ones (not valid votes)"),
+        Field("ballots_in_boxes", Kind.COUNT, doc="ballots found in the ballot boxes (valid + blank + invalid)"),
         Field("turnout_percent", Kind.PERCENT, doc="turnout as published"),
         Field("polling_stations", Kind.COUNT, doc="number of polling stations"),
     )
@@ -83,7 +85,7 @@ ELECTION = Field(
             required=True,
             choices=PERCENT_BASES,
             doc="what published candidate percentages are shares of: valid (all candidates + against all), "
-            "cast (ballots cast) or registered (voters on the lists)",
+            "cast (ballots cast), registered (voters on the lists) or in_boxes (ballots found in the boxes)",
         ),
         Field(
             "majority_percent",

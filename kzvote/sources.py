@@ -21,7 +21,7 @@ from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
-from kzvote.tally import BASE_NAMES, Tally, turnout_share
+from kzvote.tally import BASE_KINDS, BASE_NAMES, Tally, turnout_share
 
 DIFFERS = Rule("KZ601", "source-differs", Severity.WARNING, "a reported figure differs from the official one")
 INCONSISTENT = Rule("KZ602", "source-inconsistent", Severity.WARNING, "a source contradicts itself")
@@ -305,7 +305,7 @@ def _range(bounds: tuple[int, int | None] | None) -> str:
 
 
 def _base_fits(ctx: Context, source: Source, interval: Interval, tally: Tally) -> Iterator[Finding]:
-    candidates = {k: tally.base_value(k) for k in ("valid", "cast", "registered")}
+    candidates = {k: tally.base_value(k) for k in BASE_KINDS}
     own = {"its own ballots cast": source.turnout.ballots_cast, "its own registered voters": source.turnout.registered}
     if any(v is not None and v in interval for v in candidates.values()) or any(f is not None and f.count in interval for f in own.values()):
         return

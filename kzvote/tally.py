@@ -9,7 +9,8 @@ from functools import cached_property
 from kzvote.arith import share
 from kzvote.model import Choice, Counts, Results
 
-BASE_NAMES = {"valid": "valid votes", "cast": "ballots cast", "registered": "registered voters"}
+BASE_NAMES = {"valid": "valid votes", "cast": "ballots cast", "registered": "registered voters", "in_boxes": "ballots in the boxes"}
+BASE_KINDS = tuple(BASE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,28 @@ class Tally:
         figure = self.results.turnout.invalid_ballots
         return figure.count if figure else None
 
+    @property
+    def blank(self) -> int:
+        figure = self.results.turnout.blank_ballots
+        return figure.count if figure else 0
+
     @cached_property
     def invalid(self) -> int | None:
-        """Invalid ballots as given, else implied (cast - valid); None when cast is unknown."""
+        """Invalid ballots as given, else implied (ballots in the boxes, or cast, - valid - blank);
+        None when neither total is known."""
         if self.invalid_given is not None:
             return self.invalid_given
-        cast = self.results.turnout.ballots_cast
-        return cast.count - self.valid if cast else None
+        turnout = self.results.turnout
+        total = turnout.ballots_in_boxes or turnout.ballots_cast
+        return total.count - self.valid - self.blank if total else None
+
+    @property
+    def in_boxes(self) -> int | None:
+        """Ballots found in the boxes: as given, else valid + blank + invalid when invalid is given."""
+        turnout = self.results.turnout
+        if turnout.ballots_in_boxes is not None:
+            return turnout.ballots_in_boxes.count
+        return self.valid + self.blank + self.invalid_given if self.invalid_given is not None else None
 
     @property
     def invalid_is_implied(self) -> bool:
@@ -41,6 +57,8 @@ class Tally:
         turnout = self.results.turnout
         if kind == "valid":
             return self.valid
+        if kind == "in_boxes":
+            return self.in_boxes
         figure = turnout.ballots_cast if kind == "cast" else turnout.registered
         return figure.count if figure else None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kzvote.checks.balance import CAST_EXCEEDS_REGISTERED, UNBALANCED
+from kzvote.checks.balance import CAST_EXCEEDS_REGISTERED, IN_BOXES_EXCEED_CAST, UNBALANCED, not_in_boxes
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 
@@ -22,8 +22,10 @@ RULES = (REGIONS_EXCEED_NATION, REGION_VOTES_EXCEED_CAST)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for rule in (UNBALANCED, CAST_EXCEEDS_REGISTERED, REGION_VOTES_EXCEED_CAST):
+    for rule in (UNBALANCED, CAST_EXCEEDS_REGISTERED, IN_BOXES_EXCEED_CAST, REGION_VOTES_EXCEED_CAST):
         for relation in rule.failing(ctx, "regions"):
             yield rule.broken(ctx, relation)
+    for region in ctx.results.regions:
+        yield from not_in_boxes(ctx, region.counts, region.path, f"{region.name}: ")
     for relation in REGIONS_EXCEED_NATION.failing(ctx, "national"):
         yield REGIONS_EXCEED_NATION.broken(ctx, relation)
