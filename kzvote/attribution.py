@@ -94,12 +94,13 @@ class Analysis:
 
     @cached_property
     def holds_at(self) -> dict[Path, bool]:
-        """A ratio's place (a choice's votes, a turnout percent) -> whether its percent fits."""
+        """A published percent's path (a choice's percent or percent_of_<kind>, a turnout
+        percent) -> whether it fits."""
         system = self.system
-        return {r.where: system.holds(r) for r in system.relations if isinstance(r, Ratio)}
+        return {r.percent: system.holds(r) for r in system.relations if isinstance(r, Ratio)}
 
-    def share_fits(self, choice: Choice) -> bool | None:
-        return self.holds_at.get(choice.path + ("votes",))
+    def share_fits(self, choice: Choice, key: str = "percent") -> bool | None:
+        return self.holds_at.get(choice.path + (key,))
 
     @cached_property
     def explanations(self) -> tuple[Explanation, ...]:

@@ -22,7 +22,7 @@ from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
 from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source, spelling_index
 from kzvote.readfile import NotRegularFile, open_regular
-from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, RESULTS, Field
+from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, PERCENT_BASES, RESULTS, Field
 from kzvote.text import describe_char, excerpt, unsafe_char
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -656,6 +656,7 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
             path=("candidates", i),
             votes=item["votes"],
             percent=_figure(item, "percent"),
+            shares=_shares(item),
             nominated_by=_text(item, "nominated_by"),
             aliases=tuple(a.value for a in item.get("aliases") or () if a is not None),
             position=item["@"],
@@ -665,7 +666,9 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
     against_all = None
     if "against_all" in raw:
         item = raw["against_all"]
-        against_all = Choice(AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"])
+        against_all = Choice(
+            AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"], shares=_shares(item)
+        )
     names = _name_index(candidates, reader)
     regions = tuple(_region(item, i, names, against_all is not None, reader) for i, item in enumerate(raw.get("regions") or ()))
     # Names are matched case-insensitively everywhere (region votes, sources, station CSVs).
@@ -686,6 +689,10 @@ def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
         stations=_text(raw, "stations"),
         positions=dict(reader.key_positions),
     )
+
+
+def _shares(item: dict[str, Any]) -> dict[str, Figure]:
+    return {kind: figure for kind in PERCENT_BASES if (figure := _figure(item, f"percent_of_{kind}")) is not None}
 
 
 def _round(election: dict[str, Any], reader: _Reader) -> int:

@@ -80,6 +80,7 @@ class Choice:
     aliases: tuple[str, ...] = ()
     is_against_all: bool = False
     position: Position | None = None
+    shares: dict[str, Figure] = field(default_factory=dict)  # base kind -> published share of it (percent_of_<kind>)
 
 
 @dataclass(frozen=True)

@@ -316,6 +316,24 @@ class System:
 
     # --- words -------------------------------------------------------------------------------------
 
+    def short(self, relation: Relation) -> str:
+        """A relation named in a few words: "Marine Le Pen's share of registered voters", "the
+        ballot balance in Abroad"."""
+        where = f" in {relation.subject}" if relation.subject and relation.where[0] == "regions" else ""
+        if isinstance(relation, Ratio):
+            if relation.what == "turnout":
+                return f"the turnout{where}"
+            of = "" if relation.percent[-1] == "percent" else f" of {_base_name(relation.whole)}"  # the declared base goes without saying
+            return f"{relation.subject}'s share{of}"
+        if relation.what == "regions":
+            return f"the regions' {_describe_linear(self, relation).split(':', 1)[0]}"
+        return {
+            "KZ201": "the ballot balance",
+            "KZ203": "valid votes within the ballots",
+            "KZ204": "ballots cast within the registered",
+            "KZ205": "the ballots in the boxes within those cast",
+        }.get(relation.code, relation.code) + where
+
     def describe(self, relation: Relation) -> str:
         """What the relation says about the figures as written, when it does not hold."""
         if isinstance(relation, Ratio):
@@ -368,8 +386,8 @@ def _term_name(system: System, term: Term) -> str:
 
 def _base_name(whole: Term) -> str:
     if isinstance(whole, Sum):
-        return "valid votes"
-    return "ballots cast" if whole[-1] == "ballots_cast" else "registered voters"
+        return BASE_NAMES[whole.key] if whole.key in BASE_NAMES else whole.name
+    return FIELD_LABELS[str(whole[-1])]
 
 
 def _decimals(text: str) -> int:
@@ -408,17 +426,30 @@ def build(results: Results, truncate: bool | None = None) -> System:
         against = choice.is_against_all
         quantity(choice.path + ("votes",), choice.votes, "the votes against all" if against else f"{choice.name}'s votes", False, choice.name)
         quantity(choice.path + ("percent",), choice.percent, "the percent against all" if against else f"{choice.name}'s percent", True, choice.name)
+        for kind, figure in choice.shares.items():
+            owner = "against all" if against else choice.name
+            quantity(choice.path + (f"percent_of_{kind}",), figure, f"{owner}'s share of {BASE_NAMES[kind]}", True, choice.name)
     turnout = results.turnout
     national = {name: quantity(("turnout", name), getattr(turnout, name), FIELD_LABELS[name]) for name in COUNT_FIELDS}
     quantity(("turnout", "turnout_percent"), turnout.turnout_percent, "turnout", True)
     valid = total("valid votes", "valid", [c.path + ("votes",) for c in choices], ("candidates", "*", "votes"), ("against_all", "votes"))
     relations = system.relations
 
-    whole = _base(results.election.percent_of, national, valid, total)
-    if whole is not None:
-        for choice in choices:
-            if choice.percent is not None:
-                relations.append(Ratio("KZ101", choice.path + ("votes",), choice.name, choice.path + ("votes",), whole, choice.path + ("percent",), "votes"))
+    bases: dict[str, Term | None] = {}
+
+    def base(kind: str) -> Term | None:
+        if kind not in bases:  # built once: a sum registers itself with its members
+            bases[kind] = _base(kind, national, valid, total)
+        return bases[kind]
+
+    for choice in choices:
+        # `percent` is the share of election.percent_of; percent_of_<kind> the share of that base
+        shares: list[tuple[str, str, Figure | None]] = [("percent", results.election.percent_of, choice.percent)]
+        shares += [(f"percent_of_{k}", k, f) for k, f in choice.shares.items()]
+        for key, kind, published in shares:
+            whole = base(kind)
+            if published is not None and whole is not None:
+                relations.append(Ratio("KZ101", choice.path + ("votes",), choice.name, choice.path + ("votes",), whole, choice.path + (key,), "votes"))
     _counts_relations(system, national, ("turnout",), "")
     _balance(system, national, [(1, valid)], ("turnout",), "", complete=True)
 

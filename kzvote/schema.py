@@ -110,11 +110,15 @@ TURNOUT = Field(
     fields=tuple(Field(f.name, f.kind, required=f.name in ("registered", "ballots_cast"), doc=f.doc) for f in _region_figures()),
 )
 
+# Beside `percent` (a share of election.percent_of), a choice may carry its share of other bases.
+SHARES = tuple(Field(f"percent_of_{kind}", Kind.PERCENT, doc=f"its published share of {kind} too") for kind in PERCENT_BASES)
+
 CANDIDATE = (
     Field("name", Kind.TEXT, required=True),
     Field("nominated_by", Kind.TEXT),
     Field("votes", Kind.COUNT, required=True),
     Field("percent", Kind.PERCENT, doc="as published"),
+    *SHARES,
     Field("aliases", Kind.TEXT_LIST, doc="other spellings of the name"),
 )
 
@@ -153,7 +157,7 @@ RESULTS = Field(
             "against_all",
             Kind.RECORD,
             doc='the "against all" line: counts as valid, never wins',
-            fields=(Field("votes", Kind.COUNT, required=True), Field("percent", Kind.PERCENT)),
+            fields=(Field("votes", Kind.COUNT, required=True), Field("percent", Kind.PERCENT), *SHARES),
         ),
         Field(
             "regions",

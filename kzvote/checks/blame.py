@@ -19,7 +19,7 @@ from kzvote.attribution import MAX_LISTED, MAX_NAMED, Explanation, Fix
 from kzvote.checks import balance, regions, shares, turnout
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, format_path
-from kzvote.relations import FIELD_LABELS, Relation, System
+from kzvote.relations import Relation, System
 
 RULES: tuple[Rule, ...] = ()  # it speaks in the words of the relations' own rules
 RELATION_RULES = {rule.code: rule for module in (shares, balance, turnout, regions) for rule in module.RULES}
@@ -53,7 +53,7 @@ def _what_fails(system: System, explanation: Explanation, primary: Relation) -> 
         text += "; and " + system.describe(others[0])
         others = others[1:]
     if others:
-        whom = [r.subject or FIELD_LABELS.get(str(r.where[-1]), format_path(r.where)) for r in others]
+        whom = [system.short(r) for r in others]
         listed = fmt.names(whom) if len(whom) <= 4 else ", ".join(whom[:4]) + f" and {fmt.count(len(whom) - 4)} more"
         text += f" ({fmt.count(len(others))} more fail with it: {listed})"
     return text
