@@ -116,3 +116,65 @@ def test_a_tie_in_a_later_round_is_a_tie(write: Write, cli: Run) -> None:
 def test_round_is_a_whole_number_from_1(cli: Run, write: Write, written: str) -> None:
     done = cli("check", write(bundled_text().replace("  percent_of: valid\n", f"  percent_of: valid\n  round: {written}\n")))
     assert done.exit_code == 2 and "round" in done.output and "Traceback" not in done.output
+
+
+# --- bases: ballots in the boxes; blank ballots; several shares -----------------------------------------
+
+RUSSIA = CONVENTIONS / "russia-2018.yaml"
+FRANCE = CONVENTIONS / "france-2022-round2.yaml"
+
+
+def test_russia_2018_shares_of_the_ballots_in_the_boxes_check_clean_with_the_gap_as_a_note(cli: Run) -> None:
+    doc = json.loads(cli("check", RUSSIA, "--notes", "--format", "json").stdout)
+    assert doc["summary"]["errors"] == doc["summary"]["warnings"] == 0
+    notes = {f["code"]: f for f in doc["findings"]}
+    assert notes["KZ206"]["figures"]["difference"] == 50589  # issued 73,629,581, found 73,578,992
+    assert "73,578,992 ballots in the boxes" in notes["KZ104"]["message"]
+
+
+def test_russia_2018_declared_as_shares_of_ballots_cast_is_one_finding_naming_the_boxes() -> None:
+    text = RUSSIA.read_text(encoding="utf-8").replace("percent_of: in_boxes", "percent_of: cast")
+    assert problems(text) == [("KZ102", "election.percent_of")]
+    assert "set percent_of: in_boxes" in run_checks(parse(text.encode(), "t.yaml"))[0].message
+
+
+def test_in_the_boxes_derived_from_valid_and_invalid_when_not_given() -> None:
+    text = RUSSIA.read_text(encoding="utf-8").replace("  ballots_in_boxes: 73578992\n", "")
+    # the shares still fit (of valid + invalid); the balance now says what the boxes would have
+    assert problems(text) == [("KZ201", "turnout.invalid_ballots")]
+
+
+def test_more_in_the_boxes_than_cast_is_an_error() -> None:
+    text = (
+        RUSSIA.read_text(encoding="utf-8")
+        .replace("ballots_cast: 73629581", "ballots_cast: 73529581")
+        .replace("turnout_percent: 67.54", "turnout_percent: 67.45")
+    )
+    assert problems(text) == [("KZ205", "turnout.ballots_in_boxes")]
+
+
+def test_france_2022_blank_ballots_and_shares_of_two_bases_check_clean(cli: Run) -> None:
+    done = cli("check", FRANCE)
+    assert done.exit_code == 0, done.output
+    doc = json.loads(cli("report", FRANCE, "--format", "json").stdout)
+    macron = doc["candidates"][0]
+    assert (macron["published_of_registered"], macron["fits_of_registered"]) == (38.5, True)
+    assert "2,233,904 blank" in doc["facts"]["ballots"]
+    turnout = json.loads(cli("turnout", FRANCE, "--format", "json").stdout)["turnout"][0]
+    assert turnout["blank"] == 2233904
+
+
+def test_a_wrong_share_of_the_second_base_is_one_finding_on_it() -> None:
+    text = FRANCE.read_text(encoding="utf-8").replace("percent_of_registered: 38.50", "percent_of_registered: 38.05")
+    assert problems(text) == [("KZ101", "candidates[0].percent_of_registered")]
+
+
+def test_a_wrong_count_read_by_both_bases_and_the_balance_is_one_finding() -> None:
+    text = FRANCE.read_text(encoding="utf-8").replace("votes: 18768639", "votes: 18786639")
+    findings = [f for f in run_checks(parse(text.encode(), "t.yaml")) if f.severity > Severity.NOTE]
+    assert [(f.code, f.path_text, f.figures["suggestion"]) for f in findings] == [("KZ101", "candidates[0].votes", 18768639)]
+
+
+def test_blank_ballots_are_not_valid_votes_in_the_balance() -> None:
+    text = FRANCE.read_text(encoding="utf-8").replace("  blank_ballots: 2233904\n", "")
+    assert problems(text) == [("KZ201", "turnout.invalid_ballots")]

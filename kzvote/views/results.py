@@ -7,9 +7,10 @@ from fractions import Fraction
 from typing import Any
 
 from kzvote import fmt
+from kzvote.arith import share
 from kzvote.findings import Finding, Severity
 from kzvote.model import Choice, Counts, Figure, Results
-from kzvote.tally import BASE_NAMES, turnout_share
+from kzvote.tally import BASE_KINDS, BASE_NAMES, turnout_share
 from kzvote.views import Column, Percent, Table, View, header
 
 
@@ -56,11 +57,11 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
         "ballot": results.candidates,
     }[sort]
     index = codes_under(findings)
-    rows = [_choice_row(c, results, ranks.get(id(c)), outcome.status(c), index) for c in ordered]
+    rows = [_choice_row(c, results, ranks.get(id(c)), outcome.status(c), index) | _other_shares(c, results) for c in ordered]
     sections: tuple[int, ...] = ()
     if results.against_all is not None:
         sections = (len(rows),)
-        rows.append(_choice_row(results.against_all, results, None, "", index))
+        rows.append(_choice_row(results.against_all, results, None, "", index) | _other_shares(results.against_all, results))
     columns = (
         Column("rank", "#", "count"),
         Column("name", "Candidate"),
@@ -72,11 +73,42 @@ def candidates_table(results: Results, findings: list[Finding], sort: str = "vot
         Column("difference", "Difference", "signed", priority=3),
         Column("fits", "Fits", "bool", human=False),
         Column("check", "Check", priority=8),
+        *_other_share_columns(results),
         Column("bar", "Share", "bar", machine=False, priority=2),
         Column("status", "Status", priority=6),
         Column("against_all", "Against all", "bool", human=False),
     )
     return Table("candidates", f"Candidates (percentages of {BASE_NAMES[tally.base_kind]})", columns, rows, sections)
+
+
+def _other_kinds(results: Results) -> list[str]:
+    """The bases beside percent_of that some choice publishes a share of, in a fixed order."""
+    present = {kind for choice in results.choices for kind in choice.shares}
+    return [kind for kind in BASE_KINDS if kind in present]
+
+
+def _other_share_columns(results: Results) -> list[Column]:
+    columns = []
+    for kind in _other_kinds(results):
+        of = {"valid": "valid", "cast": "cast", "registered": "registered", "in_boxes": "in boxes"}[kind]
+        columns += [
+            Column(f"percent_of_{kind}", f"% of {of}", "percent", priority=5),
+            Column(f"published_of_{kind}", f"Published % of {of}", "percent", priority=5),
+            Column(f"fits_of_{kind}", f"Fits {of}", "bool", human=False),
+        ]
+    return columns
+
+
+def _other_shares(choice: Choice, results: Results) -> dict[str, Any]:
+    """Each further published share: computed at its base, as published, and whether it fits."""
+    row: dict[str, Any] = {}
+    for kind in _other_kinds(results):
+        base = results.tally.base_value(kind)
+        computed = share(choice.votes.count, base) if base is not None else None
+        row[f"percent_of_{kind}"] = Percent(computed, 2) if computed is not None else None
+        row[f"published_of_{kind}"] = _published(choice.shares.get(kind))
+        row[f"fits_of_{kind}"] = results.analysis.share_fits(choice, f"percent_of_{kind}")
+    return row
 
 
 def _choice_row(choice: Choice, results: Results, rank: int | None, status: str, index: dict[tuple, set[str]]) -> dict[str, Any]:
@@ -122,6 +154,8 @@ def turnout_table(results: Results, findings: list[Finding]) -> Table:
         Column("check", "Check", priority=8),
         Column("valid", "Valid", "count", priority=4),
         Column("invalid", "Invalid", "count", priority=3),
+        Column("blank", "Blank", "count", priority=3),
+        Column("in_boxes", "In boxes", "count", priority=2),
         Column("invalid_implied", "Implied", "bool", priority=1),
         Column("polling_stations", "Stations", "count", priority=2),
     )
@@ -139,6 +173,8 @@ def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None,
         "published_decimals": counts.turnout_percent.decimals if counts.turnout_percent else None,
         "valid": valid,
         "invalid": invalid,
+        "blank": counts.blank_ballots.count if counts.blank_ballots else None,
+        "in_boxes": counts.ballots_in_boxes.count if counts.ballots_in_boxes else None,
         "invalid_implied": implied if invalid is not None else None,
         "polling_stations": counts.polling_stations.count if counts.polling_stations else None,
     }
@@ -207,8 +243,12 @@ def turnout_facts(results: Results) -> list[tuple[str, str | int]]:
     if invalid is not None and invalid < 0:
         facts.append(("Ballots", f"{tally.valid:,} valid, more than the {tally.valid + invalid:,} ballots cast: invalid ballots cannot be implied"))
     elif invalid is not None:
-        how = "implied: cast - valid" if tally.invalid_is_implied else "given"
-        facts.append(("Ballots", f"{tally.valid:,} valid, {invalid:,} invalid ({how})"))
+        how = ("implied: in the boxes - valid" if turnout.ballots_in_boxes else "implied: cast - valid") if tally.invalid_is_implied else "given"
+        how += " - blank" if tally.invalid_is_implied and turnout.blank_ballots else ""
+        blank = f"{tally.blank:,} blank, " if turnout.blank_ballots else ""
+        facts.append(("Ballots", f"{tally.valid:,} valid, {blank}{invalid:,} invalid ({how})"))
+    if turnout.ballots_in_boxes:
+        facts.append(("In the boxes", f"{turnout.ballots_in_boxes.count:,} ballots found in the boxes"))
     if turnout.polling_stations:
         facts.append(("Polling stations", turnout.polling_stations.count))
     facts.append(("Percentages", f"shares of {BASE_NAMES[tally.base_kind]} ({tally.base or 0:,})"))
