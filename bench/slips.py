@@ -1,6 +1,7 @@
 """Slip benchmark (issue 10): every single-keystroke slip of every figure, and what the checks say.
 
-For the bundled results.yaml and tests/data/slips/*.yaml (or the files given), prints per file and
+For the bundled results.yaml, tests/data/slips/*.yaml and tests/data/conventions/*.yaml (truncated
+percentages, shares of the ballots in the boxes, blank ballots, two published bases) or the files given, prints per file and
 in total a table of figure kind x class (exact / ambiguous-named / missed / wrong), then up to 20
 wrong slips with the reason, and the wrong ones grouped by reason. Classes: tests/slip_harness.py.
 
@@ -25,7 +26,8 @@ from slip_harness import CLASSES, Row, run_file, table  # noqa: E402
 
 
 def default_files() -> list[Path]:
-    return [ROOT / "results.yaml", *sorted((ROOT / "tests" / "data" / "slips").glob("*.yaml"))]
+    data = ROOT / "tests" / "data"
+    return [ROOT / "results.yaml", *sorted((data / "slips").glob("*.yaml")), *sorted((data / "conventions").glob("*.yaml"))]
 
 
 def print_table(title: str, rows: list[Row]) -> None:

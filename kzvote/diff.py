@@ -193,7 +193,7 @@ def entries(results: Results) -> dict[str, Entry]:
 
 
 def _counts(figure: object, key: str, prefix: str, counts: Counts, path: Path) -> None:
-    for name in ("registered", "ballots_cast", "invalid_ballots", "polling_stations", "turnout_percent"):
+    for name in ("registered", "ballots_cast", "invalid_ballots", "blank_ballots", "ballots_in_boxes", "polling_stations", "turnout_percent"):
         figure(f"{key}.{name}", prefix + name.replace("_", " "), getattr(counts, name), path + (name,))  # type: ignore[operator]
 
 

@@ -48,7 +48,7 @@ from kzvote.model import Counts, Figure, Path, Results
 Value = Union[int, Fraction]
 
 CLASSES = ("exact", "ambiguous-named", "missed", "wrong")
-COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "polling_stations")
+COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "blank_ballots", "ballots_in_boxes", "polling_stations")
 PLAIN_COUNT = re.compile(r"0|[1-9][0-9]{0,14}")
 PLAIN_PERCENT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
 
@@ -89,6 +89,8 @@ def suspects(results: Results, text: str) -> list[Suspect]:
     for choice in results.choices:
         add(choice.path + ("votes",), "votes", choice.votes)
         add(choice.path + ("percent",), "percent", choice.percent)
+        for kind, figure in choice.shares.items():
+            add(choice.path + (f"percent_of_{kind}",), "percent", figure)
     for name in COUNT_FIELDS:
         add(("turnout", name), "turnout count", getattr(results.turnout, name))
     add(("turnout", "turnout_percent"), "turnout percent", results.turnout.turnout_percent)
@@ -170,7 +172,11 @@ def substitute(results: Results, path: Path, figure: Figure) -> Results:
         assert isinstance(index, int)
         field = path[-1]
         assert isinstance(field, str) and choices[index] is not None
-        choices[index] = replace(choices[index], **{field: figure})  # type: ignore[arg-type]
+        if field.startswith("percent_of_"):
+            shares = choices[index].shares | {field.removeprefix("percent_of_"): figure}  # type: ignore[union-attr]
+            choices[index] = replace(choices[index], shares=shares)  # type: ignore[arg-type]
+        else:
+            choices[index] = replace(choices[index], **{field: figure})  # type: ignore[arg-type]
         if head == "candidates":
             return replace(results, candidates=tuple(choices))  # type: ignore[arg-type]
         return replace(results, against_all=choices[0])
@@ -191,40 +197,47 @@ def _count(figure: Figure | None) -> int | None:
     return figure.count if figure is not None else None
 
 
-def _outside_window(part: int, whole: int | None, percent: Figure) -> bool:
+def _outside_window(part: int, whole: int | None, percent: Figure, truncate: bool = False) -> bool:
     if whole is None:
         return False  # no base to compare with: nothing is stated
     if whole == 0:
         return True
+    computed = Fraction(part * 100, whole)
+    if truncate:
+        return not (percent.value <= computed < percent.value + Fraction(1, 10**percent.decimals))
     half = Fraction(1, 2 * 10**percent.decimals)
-    return abs(Fraction(part * 100, whole) - percent.value) > half
+    return abs(computed - percent.value) > half
 
 
 def violations(results: Results) -> list[str]:
-    """Every relation among the file's figures that does not hold, in words; exact arithmetic."""
+    """Every relation among the file's figures that does not hold, in words; exact arithmetic.
+    Percent windows follow election.rounding: [p - h, p + h] rounded, [p, p + 10^-d) truncated."""
     found: list[str] = []
     turnout = results.turnout
+    truncate = results.election.rounding == "truncate"
     valid = sum(c.votes.count for c in results.choices)
-    base = {"valid": valid, "cast": _count(turnout.ballots_cast), "registered": _count(turnout.registered)}[results.election.percent_of]
+    blank, invalid = _count(turnout.blank_ballots), _count(turnout.invalid_ballots)
+    boxes = _count(turnout.ballots_in_boxes)
+    if boxes is None and invalid is not None:
+        boxes_base: int | None = valid + (blank or 0) + invalid
+    else:
+        boxes_base = boxes
+    bases = {"valid": valid, "cast": _count(turnout.ballots_cast), "registered": _count(turnout.registered), "in_boxes": boxes_base}
     for choice in results.choices:
-        if choice.percent is not None and _outside_window(choice.votes.count, base, choice.percent):
-            found.append(f"{format_path(choice.path)}: {choice.percent.text}% window")
-    found += _counts_violations(turnout, "turnout")
-    cast, invalid = _count(turnout.ballots_cast), _count(turnout.invalid_ballots)
-    if cast is not None and invalid is not None and valid + invalid != cast:
-        found.append("turnout: valid + invalid ≠ cast")
-    if cast is not None and invalid is None and valid > cast:
-        found.append("turnout: valid > cast")
+        shares = [(results.election.percent_of, choice.percent)] + list(choice.shares.items())
+        for kind, percent in shares:
+            if percent is not None and _outside_window(choice.votes.count, bases[kind], percent, truncate):
+                found.append(f"{format_path(choice.path)}: {percent.text}% window of {kind}")
+    found += _counts_violations(turnout, "turnout", truncate)
+    found += _balance_violations(turnout, valid, True, "turnout")
     for region in results.regions:
         where = format_path(region.path)
-        found += _counts_violations(region.counts, where)
-        region_cast, region_invalid = _count(region.counts.ballots_cast), _count(region.counts.invalid_ballots)
-        region_valid = sum(f.count for f in region.votes.values())
+        found += _counts_violations(region.counts, where, truncate)
         complete = len(region.votes) == len(results.choices)
-        if region_cast is not None and region_valid + (region_invalid or 0) > region_cast:
-            found.append(f"{where}: votes + invalid > cast")
-        elif complete and region_cast is not None and region_invalid is not None and region_valid + region_invalid != region_cast:
-            found.append(f"{where}: valid + invalid ≠ cast")
+        if region.votes or region.counts.invalid_ballots is not None or region.counts.blank_ballots is not None:
+            found += _balance_violations(region.counts, sum(f.count for f in region.votes.values()), complete, where)
+        elif region.counts.ballots_in_boxes is not None and region.counts.ballots_cast is not None:
+            found += _balance_violations(region.counts, 0, False, where)
     if results.regions:
         for name in COUNT_FIELDS:
             national = _count(getattr(turnout, name))
@@ -237,12 +250,29 @@ def violations(results: Results) -> list[str]:
     return found
 
 
-def _counts_violations(counts: Counts, where: str) -> list[str]:
+def _balance_violations(counts: Counts, valid: int, complete: bool, where: str) -> list[str]:
+    """valid + blank + invalid against the ballots in the boxes (or cast): equal when every choice
+    and the invalid ballots are given, else at most; in the boxes at most cast."""
+    found = []
+    cast, boxes = _count(counts.ballots_cast), _count(counts.ballots_in_boxes)
+    blank, invalid = _count(counts.blank_ballots), _count(counts.invalid_ballots)
+    target = boxes if boxes is not None else cast
+    total = valid + (blank or 0) + (invalid or 0)
+    if target is not None and complete and invalid is not None and total != target:
+        found.append(f"{where}: valid + blank + invalid ≠ {'in boxes' if boxes is not None else 'cast'}")
+    elif target is not None and total > target:
+        found.append(f"{where}: valid + blank + invalid > {'in boxes' if boxes is not None else 'cast'}")
+    if boxes is not None and cast is not None and boxes > cast:
+        found.append(f"{where}: in boxes > cast")
+    return found
+
+
+def _counts_violations(counts: Counts, where: str, truncate: bool) -> list[str]:
     found = []
     cast, registered = _count(counts.ballots_cast), _count(counts.registered)
     if cast is not None and registered is not None and cast > registered:
         found.append(f"{where}: cast > registered")
-    if counts.turnout_percent is not None and cast is not None and _outside_window(cast, registered, counts.turnout_percent):
+    if counts.turnout_percent is not None and cast is not None and _outside_window(cast, registered, counts.turnout_percent, truncate):
         found.append(f"{where}: {counts.turnout_percent.text}% turnout window")
     return found
 

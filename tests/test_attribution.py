@@ -3,6 +3,7 @@ equals; never another figure, never a cascade. Judged by the slip harness's inde
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 from pathlib import Path
@@ -19,6 +20,7 @@ from kzvote.keystroke import corrections
 from kzvote.load import parse
 
 SLIP_FILES = sorted((ROOT / "tests" / "data" / "slips").glob("*.yaml"))
+CONVENTION_FILES = sorted((ROOT / "tests" / "data" / "conventions").glob("*.yaml"))
 
 
 def test_every_slip_of_the_smallest_file_is_exact_named_or_provably_missed() -> None:
@@ -29,7 +31,7 @@ def test_every_slip_of_the_smallest_file_is_exact_named_or_provably_missed() -> 
 
 def test_a_sample_of_slips_of_every_file_is_never_wrong() -> None:
     rng = random.Random(10)
-    for file in [BUNDLED, *SLIP_FILES]:
+    for file in [BUNDLED, *SLIP_FILES, *CONVENTION_FILES]:
         text = file.read_text(encoding="utf-8")
         results = parse(text.encode("utf-8"), file.name)
         every = [(s, slip) for s in suspects(results, text) for slip in slips(s.text, s.is_percent)]
@@ -41,28 +43,48 @@ def test_a_sample_of_slips_of_every_file_is_never_wrong() -> None:
 # --- a generated election, consistent by construction, slipped once -------------------------------------
 
 
+def format_truncated(value: Fraction, decimals: int) -> str:
+    """value cut (not rounded) to `decimals` places, as a commission that truncates prints it."""
+    scaled = math.floor(value * 10**decimals)
+    text = str(scaled).rjust(decimals + 1, "0")
+    return f"{text[:-decimals]}.{text[-decimals:]}" if decimals else text
+
+
 @st.composite
 def elections(draw: st.DrawFn) -> str:
     count = draw(st.integers(2, 5))
     votes = draw(st.lists(st.integers(0, 2_000_000), min_size=count, max_size=count).filter(lambda v: sum(v) > 0))
     invalid = draw(st.one_of(st.none(), st.integers(0, 50_000)))
+    blank = draw(st.one_of(st.none(), st.integers(0, 20_000)))  # counted apart, not valid
     valid = sum(votes)
-    cast = valid + (invalid if invalid is not None else draw(st.integers(0, 5_000)))
+    in_boxes = valid + (blank or 0) + (invalid if invalid is not None else draw(st.integers(0, 5_000)))
+    boxes_given = draw(st.booleans())
+    cast = in_boxes + (draw(st.integers(0, 3_000)) if boxes_given else 0)  # issued, some not found in the boxes
     registered = cast + draw(st.integers(0, 3_000_000))
-    base_kind = draw(st.sampled_from(["valid", "cast", "registered"]))
-    base = {"valid": valid, "cast": cast, "registered": registered}[base_kind]
+    kinds = ["valid", "cast", "registered"] + (["in_boxes"] if boxes_given or invalid is not None else [])
+    base_kind = draw(st.sampled_from(kinds))
+    bases = {"valid": valid, "cast": cast, "registered": registered, "in_boxes": in_boxes}
+    base = bases[base_kind]
+    second = draw(st.one_of(st.none(), st.sampled_from([k for k in kinds if k != base_kind])))  # a second published base
+    truncate = draw(st.booleans())
+    shorten = (lambda value, d: format_truncated(value, d)) if truncate else format_fixed
     decimals = draw(st.integers(0, 3))
     turnout_decimals = draw(st.integers(0, 2))
+    rounding = ", rounding: truncate" if truncate else ""
     lines = [
         "format: kzvote/1",
-        "election: {title: Generated, country: Testland, date: 2024-01-01, stage: final, percent_of: " + base_kind + "}",
+        "election: {title: Generated, country: Testland, date: 2024-01-01, stage: final, percent_of: " + base_kind + rounding + "}",
         "turnout:",
         f"  registered: {registered}",
         f"  ballots_cast: {cast}",
-        f"  turnout_percent: {format_fixed(Fraction(cast * 100, registered), turnout_decimals)}" if registered else "",
+        f"  turnout_percent: {shorten(Fraction(cast * 100, registered), turnout_decimals)}" if registered else "",
     ]
     if invalid is not None:
         lines.append(f"  invalid_ballots: {invalid}")
+    if blank is not None:
+        lines.append(f"  blank_ballots: {blank}")
+    if boxes_given:
+        lines.append(f"  ballots_in_boxes: {in_boxes}")
     stations = draw(st.one_of(st.none(), st.integers(1, 5_000)))
     if stations is not None:
         lines.append(f"  polling_stations: {stations}")
@@ -79,7 +101,9 @@ def elections(draw: st.DrawFn) -> str:
             lines.append(f"  - name: {names[i]}")
         lines.append(f"{indent}votes: {v}")
         if i not in unpublished:
-            lines.append(f"{indent}percent: {format_fixed(Fraction(v * 100, base), decimals)}")
+            lines.append(f"{indent}percent: {shorten(Fraction(v * 100, base), decimals)}")
+        if second is not None and bases[second]:
+            lines.append(f"{indent}percent_of_{second}: {shorten(Fraction(v * 100, bases[second]), decimals)}")
     if draw(st.booleans()):  # a region holding a third of everything, with its invalid ballots
         region_votes = [v // 3 for v in votes]
         region_invalid = (invalid or 0) // 3
@@ -88,7 +112,7 @@ def elections(draw: st.DrawFn) -> str:
         lines += ["regions:", "  - name: North", f"    registered: {region_registered}", f"    ballots_cast: {region_cast}"]
         lines.append(f"    invalid_ballots: {region_invalid}")
         if region_registered:
-            lines.append(f"    turnout_percent: {format_fixed(Fraction(region_cast * 100, region_registered), turnout_decimals)}")
+            lines.append(f"    turnout_percent: {shorten(Fraction(region_cast * 100, region_registered), turnout_decimals)}")
         if stations is not None:
             lines.append(f"    polling_stations: {stations // 3}")
         listed = draw(st.integers(1, count))  # a region may name only some of the choices

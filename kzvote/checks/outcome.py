@@ -79,6 +79,7 @@ def _outcome_rests_on(ctx: Context) -> tuple[Path, ...]:
         "valid": (("against_all", "votes"),),
         "cast": (("turnout", "ballots_cast"),),
         "registered": (("turnout", "registered"),),
+        "in_boxes": (("turnout", "ballots_in_boxes"), ("turnout", "blank_ballots"), ("turnout", "invalid_ballots"), ("against_all", "votes")),
     }[ctx.tally.base_kind]
     return (("candidates", "*", "votes"),) + base
 
