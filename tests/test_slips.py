@@ -104,7 +104,7 @@ def test_the_oracle_holds_on_every_file_and_breaks_on_a_slip() -> None:
         assert violations(parse(file.read_bytes(), file.name)) == [], file
     _, results, by_path = bundled()
     slipped = substitute(results, ("candidates", 3, "votes"), value_of("300907", is_percent=False))
-    assert violations(slipped)[0] == "candidates[0]: 81.31% window"
+    assert violations(slipped)[0] == "candidates[0]: 81.31% window of valid"
     assert violations(substitute(results, ("turnout", "ballots_cast"), value_of("7300046", False))) != []
     assert fits(results, by_path["candidates[3].votes"], "300907") == {"200907"}
 
@@ -135,8 +135,8 @@ KAZHYKEN = ("candidates", 3, "votes")
         ([finding(("candidates", 2, "votes"))], ("wrong", "blamed KZ101 candidates[2].votes")),
         ([finding(("candidates",), message="candidates[3].votes or candidates[0].percent")], ("ambiguous-named", "")),
         ([finding(KAZHYKEN, 200907), finding(("candidates",))], ("wrong", "2 findings: KZ101 candidates[3].votes, KZ101 candidates")),
-        ([], ("wrong", "silent: candidates[0]: 81.31% window")),
-        ([finding(KAZHYKEN, severity=Severity.NOTE)], ("wrong", "silent: candidates[0]: 81.31% window")),
+        ([], ("wrong", "silent: candidates[0]: 81.31% window of valid")),
+        ([finding(KAZHYKEN, severity=Severity.NOTE)], ("wrong", "silent: candidates[0]: 81.31% window of valid")),
     ],
 )
 def test_classes_of_hand_made_findings(findings: list[Finding], expected: tuple[str, str]) -> None:
