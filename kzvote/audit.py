@@ -3,9 +3,9 @@ published regional and national totals.
 
 KZ801 station-bad-cell            (error) a count cell that is empty, negative or not a whole number
 KZ802 station-duplicate-id        (error) a station id used by an earlier row
-KZ803 station-unbalanced          (error) valid + invalid differ from ballots cast (ballots in boxes, when given)
+KZ803 station-unbalanced          (error) valid + blank + invalid differ from ballots cast (ballots in boxes, when given)
 KZ804 station-cast-exceeds-registered (error) more ballots cast than registered voters: turnout over 100%
-KZ805 station-received-unbalanced (warning) ballots received differ from ballots cast + cancelled
+KZ805 station-received-unbalanced (warning) ballots received differ from cast + cancelled (+ lost - unaccounted)
 KZ806 station-invalid-share-high  (warning) more than 10% of the ballots cast are invalid
 KZ807 station-unknown-region      (error) a region the results file does not have (once per name)
 KZ808 station-bad-row             (error) a row with more or fewer cells than the header
@@ -54,7 +54,17 @@ SUBJECT_LIMIT = 80  # characters of a station id a finding carries as its subjec
 ROW_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 MAX_COUNT_DIGITS = len(str(MAX_COUNT))  # checked before int(), which refuses 4,300 digits and more
 GZIP_MAGIC = b"\x1f\x8b"
-COUNT_COLUMNS = ("registered", "ballots_received", "ballots_cast", "ballots_cancelled", "ballots_in_boxes", "invalid_ballots")
+COUNT_COLUMNS = (
+    "registered",
+    "ballots_received",
+    "ballots_cast",
+    "ballots_cancelled",
+    "ballots_lost",
+    "ballots_unaccounted",
+    "ballots_in_boxes",
+    "invalid_ballots",
+    "blank_ballots",
+)
 REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
 ROLLUP_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
 DIGITS = re.compile(r"\s*[0-9]+\s*")
@@ -62,9 +72,9 @@ DIGITS = re.compile(r"\s*[0-9]+\s*")
 
 BAD_CELL = Rule("KZ801", "station-bad-cell", Severity.ERROR, "a count cell that is empty, negative or not a whole number")
 DUPLICATE_ID = Rule("KZ802", "station-duplicate-id", Severity.ERROR, "a station id an earlier row already used")
-UNBALANCED = Rule("KZ803", "station-unbalanced", Severity.ERROR, "valid + invalid differ from ballots cast (ballots in boxes, when given)")
+UNBALANCED = Rule("KZ803", "station-unbalanced", Severity.ERROR, "valid + blank + invalid differ from ballots cast (ballots in boxes, when given)")
 CAST_OVER_REGISTERED = Rule("KZ804", "station-cast-exceeds-registered", Severity.ERROR, "more ballots cast than registered voters")
-RECEIVED_UNBALANCED = Rule("KZ805", "station-received-unbalanced", Severity.WARNING, "ballots received differ from cast + cancelled")
+RECEIVED_UNBALANCED = Rule("KZ805", "station-received-unbalanced", Severity.WARNING, "ballots received differ from cast + cancelled (+ lost - unaccounted)")
 INVALID_SHARE_HIGH = Rule("KZ806", "station-invalid-share-high", Severity.WARNING, "more than 10% of the ballots cast are invalid")
 UNKNOWN_REGION = Rule("KZ807", "station-unknown-region", Severity.ERROR, "a region the results file does not have")
 BAD_ROW = Rule("KZ808", "station-bad-row", Severity.ERROR, "a row (or header) that does not fit the station CSV layout")
@@ -656,22 +666,28 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     boxes_at = col("ballots_in_boxes")
     target = counts[:, boxes_at] if boxes_at is not None else cast
     received_at, cancelled_at = col("ballots_received"), col("ballots_cancelled")
+    # The relation set follows the columns present: blank ballots join the balance (protocol
+    # lines 7+8 = 9 + valid [+ blank]); lost and unaccounted ballots join the received relation.
+    blank_at, lost_at, unaccounted_at = col("blank_ballots"), col("ballots_lost"), col("ballots_unaccounted")
+    found = valid + invalid + (counts[:, blank_at] if blank_at is not None else 0)
+    accounted = cast + (counts[:, lost_at] if lost_at is not None else 0) - (counts[:, unaccounted_at] if unaccounted_at is not None else 0)
 
     over = readable & (cast > registered)
-    unbalanced = readable & (valid + invalid != target)
+    unbalanced = readable & (found != target)
     received_off = np.zeros(len(ids), dtype=bool)
     if received_at is not None and cancelled_at is not None:
-        received_off = readable & (counts[:, received_at] != cast + counts[:, cancelled_at])
+        received_off = readable & (counts[:, received_at] != accounted + counts[:, cancelled_at])
     # A swap of the two columns breaks up to three relations; one finding names the cause.
     swapped = over.copy()
     if swapped.any():
-        swapped &= ~(valid + invalid != (counts[:, boxes_at] if boxes_at is not None else registered))
+        swapped &= ~(found != (counts[:, boxes_at] if boxes_at is not None else registered))
         if received_at is not None and cancelled_at is not None:
-            swapped &= counts[:, received_at] == registered + counts[:, cancelled_at]
+            swapped &= counts[:, received_at] == accounted - cast + registered + counts[:, cancelled_at]
     over &= ~swapped
     unbalanced &= ~swapped
     received_off &= ~swapped
-    high_invalid = readable & ~swapped & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
+    # a station with no ballots cast divides by nothing: its share of invalid ballots is not high
+    high_invalid = readable & ~swapped & (cast > 0) & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
 
     for i in np.nonzero(swapped)[0]:
         collect.add(
@@ -695,10 +711,11 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
         )
     what = "ballots in boxes" if boxes_at is not None else "ballots cast"
     for i in np.nonzero(unbalanced)[0]:
-        total = int(valid[i] + invalid[i])
+        total = int(found[i])
+        blank = f" + {fmt.count(int(counts[i, blank_at]))} blank" if blank_at is not None else ""
         collect.add(
             UNBALANCED,
-            f"{fmt.count(int(valid[i]))} valid + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})",
+            f"{fmt.count(int(valid[i]))} valid{blank} + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})",
             int(lines[i]),
             layout.columns[need("invalid_ballots")] + 1,
             _text(ids[i]),
@@ -708,9 +725,11 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     for i in np.nonzero(received_off)[0]:
         assert received_at is not None and cancelled_at is not None  # received_off is all False otherwise
         received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
+        lost = f" + {fmt.count(int(counts[i, lost_at]))} lost" if lost_at is not None else ""
+        unaccounted = f" - {fmt.count(int(counts[i, unaccounted_at]))} unaccounted" if unaccounted_at is not None else ""
         collect.add(
             RECEIVED_UNBALANCED,
-            f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled = {fmt.count(int(cast[i]) + cancelled)}",
+            f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled{lost}{unaccounted} = {fmt.count(int(accounted[i]) + cancelled)}",
             int(lines[i]),
             layout.columns[received_at] + 1,
             _text(ids[i]),
