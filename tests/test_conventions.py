@@ -178,3 +178,25 @@ def test_a_wrong_count_read_by_both_bases_and_the_balance_is_one_finding() -> No
 def test_blank_ballots_are_not_valid_votes_in_the_balance() -> None:
     text = FRANCE.read_text(encoding="utf-8").replace("  blank_ballots: 2233904\n", "")
     assert problems(text) == [("KZ201", "turnout.invalid_ballots")]
+
+
+def _readme_examples() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Counting conventions", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0].strip() for block in section.split("```text\n")[1:]]
+
+
+def test_the_readme_examples_of_each_convention_are_what_kzvote_prints(cli: Run, write: Write) -> None:
+    ukraine = UKRAINE.read_text(encoding="utf-8")
+    runs = [
+        cli("check", UKRAINE, "--notes"),
+        cli("check", write(ukraine.replace("  rounding: truncate\n", ""))),
+        cli("check", RUSSIA, "--notes"),
+        cli("check", write(FRANCE.read_text(encoding="utf-8").replace("votes: 18768639", "votes: 18786639"))),
+    ]
+    examples = _readme_examples()
+    assert len(examples) == len(runs)
+    for example, done in zip(examples, runs):
+        printed = [line.split(": ", 1)[1] for line in done.stdout.splitlines() if ": " in line]
+        severity, code, rest = example.split(" ", 2)
+        assert f"{severity} {code} {rest}" in printed, (example, done.stdout)
