@@ -13,7 +13,8 @@ from functools import cached_property
 
 from kzvote.arith import Consensus, Interval, agrees, consensus, half_unit, implied_base, unit
 from kzvote.model import Choice, Results
-from kzvote.tally import BASE_KINDS, Tally
+from kzvote.schema import BASE_KINDS
+from kzvote.tally import Tally
 
 
 @dataclass(frozen=True)

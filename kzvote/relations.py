@@ -24,7 +24,7 @@ from kzvote import fmt
 from kzvote.arith import EMPTY, Interval, agrees, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
 from kzvote.findings import FigureValue, Position
 from kzvote.model import Figure, Path, Results
-from kzvote.tally import BASE_NAMES
+from kzvote.schema import BASE_NAMES
 
 COUNT_FIELDS = ("registered", "ballots_cast", "invalid_ballots", "blank_ballots", "ballots_in_boxes", "polling_stations")
 FIELD_LABELS = {

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 FORMAT_VERSION = "kzvote/1"
 STAGES = ("preliminary", "final")
 SOURCE_STAGES = ("exit-poll", "preliminary", "final")
-PERCENT_BASES = ("valid", "cast", "registered", "in_boxes")
+# The percentage bases, declared once: what `percent_of` (and `percent_of_<base>`) may name.
+BASE_NAMES = {
+    "valid": "valid votes",  # every candidate + against all
+    "cast": "ballots cast",  # issued to voters: the turnout
+    "registered": "registered voters",
+    "in_boxes": "ballots in the boxes",  # found in them: valid + blank + invalid
+}
+PERCENT_BASES = BASE_KINDS = tuple(BASE_NAMES)
 ROUNDING_RULES = ("nearest", "truncate")
 
 

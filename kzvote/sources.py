@@ -21,7 +21,8 @@ from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
-from kzvote.tally import BASE_KINDS, BASE_NAMES, Tally, turnout_share
+from kzvote.schema import BASE_KINDS, BASE_NAMES
+from kzvote.tally import Tally, turnout_share
 
 DIFFERS = Rule("KZ601", "source-differs", Severity.WARNING, "a reported figure differs from the official one")
 INCONSISTENT = Rule("KZ602", "source-inconsistent", Severity.WARNING, "a source contradicts itself")

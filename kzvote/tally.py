@@ -9,9 +9,6 @@ from functools import cached_property
 from kzvote.arith import share
 from kzvote.model import Choice, Counts, Results
 
-BASE_NAMES = {"valid": "valid votes", "cast": "ballots cast", "registered": "registered voters", "in_boxes": "ballots in the boxes"}
-BASE_KINDS = tuple(BASE_NAMES)
-
 
 @dataclass(frozen=True)
 class Tally:

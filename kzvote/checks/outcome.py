@@ -14,7 +14,8 @@ from kzvote import fmt
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.model import Path
-from kzvote.tally import BASE_NAMES, Outcome
+from kzvote.schema import BASE_NAMES
+from kzvote.tally import Outcome
 
 ELECTED = Rule("KZ501", "elected-first-round", Severity.NOTE, "the leader is elected in the first round")
 RUNOFF = Rule("KZ502", "runoff", Severity.NOTE, "no majority: a runoff between the top two")

@@ -19,7 +19,7 @@ from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.implied import percent_sum_is_off
 from kzvote.relations import Ratio
-from kzvote.tally import BASE_KINDS, BASE_NAMES
+from kzvote.schema import BASE_KINDS, BASE_NAMES
 
 SHARE_MISMATCH = Rule("KZ101", "share-mismatch", Severity.ERROR, "votes do not give the published percentage")
 BASE_MISMATCH = Rule("KZ102", "percent-base-mismatch", Severity.ERROR, "percentages are shares of another base")

@@ -10,7 +10,8 @@ from kzvote import fmt
 from kzvote.arith import share
 from kzvote.findings import Finding, Severity
 from kzvote.model import Choice, Counts, Figure, Results
-from kzvote.tally import BASE_KINDS, BASE_NAMES, turnout_share
+from kzvote.schema import BASE_KINDS, BASE_NAMES
+from kzvote.tally import turnout_share
 from kzvote.views import Column, Percent, Table, View, header
 
 
