@@ -140,6 +140,54 @@ def votes_fitting_in_sum(rest: int, published: Fraction, decimals: int, truncate
 
 
 @dataclass(frozen=True)
+class Precision:
+    """What a published percentage claims: its value, its written decimals and the commission's
+    rule. Rounded to the nearest it claims the closed window [p - h, p + h]; truncated, the
+    half-open [p, p + 10^-d). Every question about fitting goes through here, so no check can
+    forget the rule."""
+
+    value: Fraction
+    decimals: int
+    truncate: bool = False
+
+    @classmethod
+    def of(cls, text: str, truncate: bool = False) -> Precision:
+        return cls(Fraction(text), decimals_of(text), truncate)
+
+    def holds(self, computed: Fraction) -> bool:
+        return agrees(computed, self.value, self.decimals, self.truncate)
+
+    def bases(self, votes: int) -> Interval:
+        """The bases b > 0 at which votes / b x 100 is this figure."""
+        return implied_base(votes, self.value, self.decimals, self.truncate)
+
+    def votes_at(self, base: int) -> Interval:
+        """The votes that are this figure of a fixed base."""
+        return votes_fitting_fixed_base(base, self.value, self.decimals, self.truncate) if base > 0 else EMPTY
+
+    def votes_in_sum(self, rest: int) -> Interval:
+        """The votes v that are this figure of rest + v."""
+        return votes_fitting_in_sum(rest, self.value, self.decimals, self.truncate)
+
+    def votes_within(self, bases: Interval) -> Interval:
+        """The votes that are this figure of some base in `bases` (whole numbers, closed)."""
+        if self.truncate:
+            top = self.value + unit(self.decimals)
+            lo = Fraction(math.ceil(self.value * bases.lo / 100))
+            hi = None if bases.hi is None else Fraction(math.ceil(top * bases.hi / 100) - 1)
+            return Interval(lo, hi)
+        low, high = percent_window(self.value, self.decimals)
+        return Interval(max(low * bases.lo / 100, Fraction(0)), None if bases.hi is None else high * bases.hi / 100)
+
+    def meets(self, shares: Interval) -> bool:
+        """Whether some share in `shares` is this figure."""
+        low = self.value if self.truncate else self.value - half_unit(self.decimals)
+        high = self.value + (unit(self.decimals) if self.truncate else half_unit(self.decimals))
+        below_top = shares.lo < high if self.truncate else shares.lo <= high
+        return below_top and (shares.hi is None or shares.hi >= low)
+
+
+@dataclass(frozen=True)
 class Consensus:
     """The largest group of intervals with a common point, and that common part."""
 

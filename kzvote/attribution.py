@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Interval, decimals_of, format_fixed, half_unit
+from kzvote.arith import Interval, decimals_of, format_fixed
 from kzvote.implied import BaseAnalysis, percent_sum_is_off
 from kzvote.keystroke import corrections
 from kzvote.model import Choice, Path, Results
@@ -294,11 +294,7 @@ def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interva
 def _outlier_story(system: System, ratio: Ratio, window: Interval) -> Explanation:
     """One outlier share against the base the others put in `window`: its count or its percent."""
     votes, percent = system.quantities[ratio.part], system.quantities[ratio.percent]
-    written = Fraction(percent.figure.value)
-    half = half_unit(percent.figure.decimals)
-    lo = (written - half) * window.lo / 100
-    hi = None if window.hi is None else (written + half) * window.hi / 100
-    count_fit = Interval(max(lo, Fraction(0)), hi)
+    count_fit = system.precision(ratio.percent).votes_within(window)
     for relation in system.relations_of(ratio.part):
         if not isinstance(relation, Ratio):
             count_fit = count_fit.intersect(system.fit(relation, ratio.part))
@@ -310,16 +306,10 @@ def _outlier_story(system: System, ratio: Ratio, window: Interval) -> Explanatio
     count = Fraction(votes.figure.count * 100)
     shares = Interval(Fraction(0) if window.hi is None else count / window.hi, count / window.lo)
     nearest = min(max(Fraction(system.value(ratio.whole)), window.lo), window.hi if window.hi is not None else window.lo)
-    keystrokes = tuple((t, how) for t, how in corrections(percent.figure.text, True) if _overlaps(t, shares))
+    keystrokes = tuple((t, how) for t, how in corrections(percent.figure.text, True) if system.precision(ratio.percent, t).meets(shares))
     fixes.append(Fix(percent, None, keystrokes, format_fixed(count / nearest, percent.figure.decimals)))
     by_keystroke = tuple(f for f in fixes if f.keystrokes)
     return Explanation((ratio,), by_keystroke or tuple(fixes), by_keystroke=bool(by_keystroke), base_window=window)
-
-
-def _overlaps(text: str, shares: Interval) -> bool:
-    """Whether a percent written as `text` stands for some share in `shares`."""
-    value, half = Fraction(text), half_unit(decimals_of(text))
-    return value - half <= (shares.hi if shares.hi is not None else value + half) and value + half >= shares.lo
 
 
 def _fix(system: System, path: Path) -> Fix | None:

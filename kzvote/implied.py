@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Consensus, Interval, agrees, consensus, half_unit, implied_base, unit
+from kzvote.arith import Consensus, Interval, consensus, half_unit, unit
 from kzvote.model import Choice, Results
 from kzvote.schema import BASE_KINDS
 from kzvote.tally import Tally
@@ -28,7 +28,7 @@ class BaseAnalysis:
     @cached_property
     def intervals(self) -> tuple[Interval, ...]:
         truncate = self.tally.results.election.truncates
-        return tuple(implied_base(c.votes.count, c.percent.value, c.percent.decimals, truncate) for c in self.published)  # type: ignore[union-attr, arg-type]
+        return tuple(Precision.of(c.percent.text, truncate).bases(c.votes.count) for c in self.published)  # type: ignore[union-attr]
 
     @cached_property
     def consensus(self) -> Consensus | None:
@@ -64,7 +64,7 @@ class BaseAnalysis:
     @cached_property
     def misfits_at_declared(self) -> tuple[Choice, ...]:
         truncate = self.tally.results.election.truncates
-        return tuple(c for c in self.published if not agrees(self.tally.share(c), c.percent.value, c.percent.decimals, truncate))  # type: ignore[arg-type, union-attr]
+        return tuple(c for c in self.published if not Precision.of(c.percent.text, truncate).holds(self.tally.share(c)))  # type: ignore[arg-type, union-attr]
 
 
 def published_sum(results: Results) -> tuple[Fraction, Fraction] | None:

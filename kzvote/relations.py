@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Union
 
 from kzvote import fmt
-from kzvote.arith import EMPTY, Interval, agrees, implied_base, share, votes_fitting_fixed_base, votes_fitting_in_sum
+from kzvote.arith import EMPTY, Interval, Precision, share
 from kzvote.findings import FigureValue, Position
 from kzvote.model import Figure, Path, Results
 from kzvote.schema import BASE_NAMES
@@ -109,14 +109,17 @@ class System:
     def percent(self, path: Path) -> Figure:
         return self.quantities[path].figure
 
+    def precision(self, path: Path, text: str | None = None) -> Precision:
+        """What the percent at `path` claims (or would claim, written as `text`), under the rule."""
+        return Precision.of(text if text is not None else self.percent(path).text, self.truncate)
+
     def share(self, ratio: Ratio) -> Fraction | None:
         return share(self.value(ratio.part), self.value(ratio.whole))
 
     def holds(self, relation: Relation) -> bool:
         if isinstance(relation, Ratio):
             computed = self.share(relation)
-            published = self.percent(relation.percent)
-            return computed is not None and agrees(computed, published.value, published.decimals, self.truncate)  # type: ignore[arg-type]
+            return computed is not None and self.precision(relation.percent).holds(computed)
         total = self.lhs(relation)
         return total == 0 if relation.equal else total <= 0
 
@@ -175,16 +178,14 @@ class System:
     def fit(self, relation: Relation, path: Path) -> Interval:
         """Values of the count at `path` that make `relation` hold, every other figure as written."""
         if isinstance(relation, Ratio):
-            published = self.percent(relation.percent)
-            value, decimals = published.value, published.decimals
-            assert isinstance(value, Fraction)
+            claim = self.precision(relation.percent)
             whole = self.value(relation.whole)
             if path == relation.part:
                 if isinstance(relation.whole, Sum) and self.is_member(path, relation.whole):
-                    return votes_fitting_in_sum(whole - self.value(path), value, decimals, self.truncate)
-                return votes_fitting_fixed_base(whole, value, decimals, self.truncate) if whole > 0 else EMPTY
+                    return claim.votes_in_sum(whole - self.value(path))
+                return claim.votes_at(whole)
             # the figure is the whole, or moves it as a member of its sum
-            bases = implied_base(self.value(relation.part), value, decimals, self.truncate).intersect(Interval(Fraction(1), None))
+            bases = claim.bases(self.value(relation.part)).intersect(Interval(Fraction(1), None))
             return _shift(bases, self.value(path) - whole)
         coef = sum(c for c, t in relation.terms if t == path or (isinstance(t, Sum) and self.is_member(path, t)))
         rest = self.lhs(relation) - coef * self.value(path)
@@ -210,7 +211,7 @@ class System:
         """Whether the percent at `path`, written as `text`, would make its ratio hold."""
         relation = self.ratio_of(path)
         computed = self.share(relation)
-        return computed is not None and agrees(computed, Fraction(text), _decimals(text), self.truncate)
+        return computed is not None and self.precision(path, text).holds(computed)
 
     def fitting(self, path: Path) -> Interval:
         """Every value of the count at `path` that keeps every relation reading it."""
@@ -277,9 +278,7 @@ class System:
     def _as_sum(self, relation: Relation, total: Sum) -> Interval:
         """The values of the sum itself that keep `relation`, its other figures as written."""
         if isinstance(relation, Ratio):
-            published = self.percent(relation.percent)
-            assert isinstance(published.value, Fraction)
-            return implied_base(self.value(relation.part), published.value, published.decimals, self.truncate).intersect(Interval(Fraction(1), None))  # type: ignore[arg-type]
+            return self.precision(relation.percent).bases(self.value(relation.part)).intersect(Interval(Fraction(1), None))
         coef = sum(c for c, t in relation.terms if t is total)
         rest = self.lhs(relation) - coef * total.value
         bound = Fraction(-rest, coef)
