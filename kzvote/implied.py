@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Consensus, Interval, consensus, half_unit, unit
+from kzvote.arith import Consensus, Interval, Precision, consensus, half_unit, unit
 from kzvote.model import Choice, Results
 from kzvote.schema import BASE_KINDS
 from kzvote.tally import Tally
