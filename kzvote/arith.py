@@ -41,6 +41,14 @@ def unit(decimals: int) -> Fraction:
     return Fraction(1, 10**decimals)
 
 
+def shorten(value: Fraction, decimals: int, truncate: bool = False) -> str:
+    """A share written as the commission would: rounded to the nearest, or cut ("73.2296" -> "73.22")."""
+    if not truncate:
+        return format_fixed(value, decimals)
+    cut = Fraction(math.floor(value * 10**decimals), 10**decimals)
+    return format_fixed(cut, decimals)
+
+
 def round_half_up(value: Fraction, decimals: int) -> Fraction:
     scale = 10**decimals
     return Fraction(math.floor(value * scale + Fraction(1, 2)), scale)

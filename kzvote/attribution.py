@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kzvote.arith import Interval, decimals_of, format_fixed
+from kzvote.arith import Interval, decimals_of, shorten
 from kzvote.implied import BaseAnalysis, percent_sum_is_off
 from kzvote.keystroke import corrections
 from kzvote.model import Choice, Path, Results
@@ -287,7 +287,7 @@ def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interva
     count_fix = Fix(votes, needed, keystrokes)
     corrected = int(count_fix.suggestion[0]) if count_fix.suggestion else (whole[0] + whole[1]) // 2  # type: ignore[operator]
     share = Fraction(corrected * 100, sum_value - count + corrected)
-    percent_fix = Fix(percent, None, (), format_fixed(share, percent.figure.decimals))
+    percent_fix = Fix(percent, None, (), shorten(share, percent.figure.decimals, system.truncate))
     return Explanation(group, (count_fix, percent_fix), base_window=window, joint=True)
 
 
@@ -307,7 +307,7 @@ def _outlier_story(system: System, ratio: Ratio, window: Interval) -> Explanatio
     shares = Interval(Fraction(0) if window.hi is None else count / window.hi, count / window.lo)
     nearest = min(max(Fraction(system.value(ratio.whole)), window.lo), window.hi if window.hi is not None else window.lo)
     keystrokes = tuple((t, how) for t, how in corrections(percent.figure.text, True) if system.precision(ratio.percent, t).meets(shares))
-    fixes.append(Fix(percent, None, keystrokes, format_fixed(count / nearest, percent.figure.decimals)))
+    fixes.append(Fix(percent, None, keystrokes, shorten(count / nearest, percent.figure.decimals, system.truncate)))
     by_keystroke = tuple(f for f in fixes if f.keystrokes)
     return Explanation((ratio,), by_keystroke or tuple(fixes), by_keystroke=bool(by_keystroke), base_window=window)
 
@@ -321,7 +321,7 @@ def _fix(system: System, path: Path) -> Fix | None:
         if computed is None or computed > 100:
             return None
         keystrokes = tuple((t, how) for t, how in corrections(text, True) if system.fits_percent(path, t))
-        return Fix(quantity, None, keystrokes, format_fixed(computed, quantity.figure.decimals))
+        return Fix(quantity, None, keystrokes, shorten(computed, quantity.figure.decimals, system.truncate))
     fitting = system.fitting(path)
     if fitting.empty or fitting.whole_numbers() is None:
         return None

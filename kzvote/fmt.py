@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from kzvote.arith import Interval, format_fixed
+from kzvote.arith import Interval, format_fixed, shorten
 
 
 def count(value: int) -> str:
@@ -18,6 +18,11 @@ def votes(value: int) -> str:
 
 def percent(value: Fraction | None, decimals: int = 4) -> str:
     return "n/a" if value is None else format_fixed(value, decimals)
+
+
+def share(value: Fraction | None, decimals: int, truncate: bool = False) -> str:
+    """A computed share the way the commission writes its own: cut when it truncates."""
+    return "n/a" if value is None else shorten(value, decimals, truncate)
 
 
 def tolerance(decimals: int, truncate: bool = False) -> str:

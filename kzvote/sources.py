@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import Interval, agrees, consensus, format_fixed, implied_base, one_digit_edits, percent_window, unique_slip
+from kzvote.arith import Interval, Precision, agrees, consensus, format_fixed, one_digit_edits, round_half_up, unique_slip
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
@@ -112,17 +112,25 @@ Pick = Callable[[Source], tuple[Figure | None, Path]]
 
 def _rows(ctx: Context, sources: tuple[Source, ...]) -> Iterator[FigureRow]:
     tally = ctx.tally
+    truncate = ctx.results.election.truncates  # outlets print the commission's figures: its rule
     for choice in ctx.results.choices:
         for field_name, phrase in (("votes", "votes"), ("percent", "percentage")):
             official = choice.votes if field_name == "votes" else choice.percent
             exact = choice.votes.count if field_name == "votes" else tally.share(choice)
             label = f"{choice.name}: {'votes' if field_name == 'votes' else '%'}"
             yield _row(
-                f"choices.{choice.name}.{field_name}", label, f"{choice.name}'s {phrase}", official, exact, sources, _choice_pick(choice.name, field_name)
+                f"choices.{choice.name}.{field_name}",
+                label,
+                f"{choice.name}'s {phrase}",
+                official,
+                exact,
+                sources,
+                _choice_pick(choice.name, field_name),
+                truncate,
             )
-    yield from _counts_rows("turnout", "", ctx.results.turnout, sources, lambda s: (s.turnout, s.path + ("reported", "turnout")))
+    yield from _counts_rows("turnout", "", ctx.results.turnout, sources, lambda s: (s.turnout, s.path + ("reported", "turnout")), truncate)
     for region in ctx.results.regions:
-        yield from _counts_rows(f"regions.{region.name}", f"{region.name}: ", region.counts, sources, _region_pick(region.name))
+        yield from _counts_rows(f"regions.{region.name}", f"{region.name}: ", region.counts, sources, _region_pick(region.name), truncate)
 
 
 def _choice_pick(name: str, field_name: str) -> Pick:
@@ -139,7 +147,9 @@ def _region_pick(name: str) -> Callable[[Source], tuple[Counts, Path]]:
     return lambda s: (s.regions.get(name, Counts()), s.path + ("reported", "regions", name))
 
 
-def _counts_rows(key: str, prefix: str, official: Counts, sources: tuple[Source, ...], area: Callable[[Source], tuple[Counts, Path]]) -> Iterator[FigureRow]:
+def _counts_rows(
+    key: str, prefix: str, official: Counts, sources: tuple[Source, ...], area: Callable[[Source], tuple[Counts, Path]], truncate: bool
+) -> Iterator[FigureRow]:
     def field_pick(name: str) -> Pick:
         def pick(source: Source) -> tuple[Figure | None, Path]:
             counts, path = area(source)
@@ -151,7 +161,7 @@ def _counts_rows(key: str, prefix: str, official: Counts, sources: tuple[Source,
     for name in COUNT_FIELDS:
         figure: Figure | None = getattr(official, name)
         what = name.replace("_", " ")
-        yield _row(f"{key}.{name}", prefix + what, phrase + what, figure, figure.count if figure else None, sources, field_pick(name))
+        yield _row(f"{key}.{name}", prefix + what, phrase + what, figure, figure.count if figure else None, sources, field_pick(name), truncate)
     yield _row(
         f"{key}.turnout_percent",
         prefix + "turnout %",
@@ -160,16 +170,19 @@ def _counts_rows(key: str, prefix: str, official: Counts, sources: tuple[Source,
         turnout_share(official),
         sources,
         field_pick("turnout_percent"),
+        truncate,
     )
 
 
-def _row(key: str, label: str, phrase: str, official: Figure | None, exact: Fraction | int | None, sources: tuple[Source, ...], pick: Pick) -> FigureRow:
+def _row(
+    key: str, label: str, phrase: str, official: Figure | None, exact: Fraction | int | None, sources: tuple[Source, ...], pick: Pick, truncate: bool
+) -> FigureRow:
     kind = "percent" if key.endswith("percent") else "count"
-    comparisons = tuple(_compare(kind, exact, source, *pick(source)) for source in sources)
+    comparisons = tuple(_compare(kind, exact, source, *pick(source), truncate) for source in sources)
     return FigureRow(key, label, phrase, kind, official, exact, comparisons)
 
 
-def _compare(kind: str, exact: Fraction | int | None, source: Source, reported: Figure | None, path: Path) -> Comparison:
+def _compare(kind: str, exact: Fraction | int | None, source: Source, reported: Figure | None, path: Path, truncate: bool) -> Comparison:
     if reported is None:
         return Comparison(source, None, NOT_REPORTED, path)
     if exact is None:  # nothing official to hold it against: it can only be shown
@@ -178,9 +191,9 @@ def _compare(kind: str, exact: Fraction | int | None, source: Source, reported: 
         if reported.value == exact:
             return Comparison(source, reported, AGREES, path)
         return Comparison(source, reported, DIFFERS_STATUS, path, reported.count - exact, _count_remark(reported.count, int(exact)))
-    if agrees(Fraction(exact), reported.value, reported.decimals):  # type: ignore[arg-type]
+    if agrees(Fraction(exact), reported.value, reported.decimals, truncate):  # type: ignore[arg-type]
         return Comparison(source, reported, AGREES, path)
-    return Comparison(source, reported, DIFFERS_STATUS, path, reported.value - exact, _percent_remark(reported, Fraction(exact)))
+    return Comparison(source, reported, DIFFERS_STATUS, path, reported.value - exact, _percent_remark(reported, Fraction(exact), truncate))
 
 
 def _count_remark(reported: int, official: int) -> str:
@@ -198,8 +211,11 @@ def _round_half_up(count: int, unit: int) -> int:
     return (count + unit // 2) // unit * unit
 
 
-def _percent_remark(reported: Figure, official: Fraction) -> str:
+def _percent_remark(reported: Figure, official: Fraction, truncate: bool) -> str:
     d = reported.decimals
+    if truncate:
+        rounded = round_half_up(official, d)
+        return f"the official {format_fixed(official, max(d + 2, 4))}% rounded to {d} decimals instead of cut" if rounded == reported.value else ""
     truncated = Fraction(int(official * 10**d), 10**d)
     if truncated == reported.value:
         return f"the official {format_fixed(official, max(d + 2, 4))}% cut to {d} decimals instead of rounded"
@@ -248,7 +264,7 @@ def _self_consistency(ctx: Context, source: Source) -> Iterator[Finding]:
         computed = turnout_share(counts)
         if computed is None or counts.turnout_percent is None:
             continue
-        if not agrees(computed, counts.turnout_percent.value, counts.turnout_percent.decimals):  # type: ignore[arg-type]
+        if not agrees(computed, counts.turnout_percent.value, counts.turnout_percent.decimals, ctx.results.election.truncates):  # type: ignore[arg-type]
             yield INCONSISTENT(
                 ctx,
                 f"{source.id}: its own {name} figures disagree: {fmt.count(counts.ballots_cast.count)} / {fmt.count(counts.registered.count)} = {fmt.percent(computed)}%, not {counts.turnout_percent.text}%",  # type: ignore[union-attr]
@@ -259,7 +275,8 @@ def _self_consistency(ctx: Context, source: Source) -> Iterator[Finding]:
 
 
 def _pairs_consistency(ctx: Context, source: Source, pairs: list) -> Iterator[Finding]:
-    intervals = [implied_base(c.votes.count, c.percent.value, c.percent.decimals) for c in pairs]
+    truncate = ctx.results.election.truncates
+    intervals = [Precision.of(c.percent.text, truncate).bases(c.votes.count) for c in pairs]
     tally = ctx.tally
     group = consensus(intervals, prefer=tally.base)
     if group is None:
@@ -276,9 +293,8 @@ def _pairs_consistency(ctx: Context, source: Source, pairs: list) -> Iterator[Fi
         if i in members:
             continue
         own = intervals[i].whole_numbers()
-        low, high = percent_window(choice.percent.value, choice.percent.decimals)
         # the counts that fit this percent at some base the other figures agree on
-        fitting = Interval(low * group.interval.lo / 100, None if group.interval.hi is None else high * group.interval.hi / 100)
+        fitting = Precision.of(choice.percent.text, truncate).votes_within(group.interval)
         slip = unique_slip(choice.votes.count, fitting)
         hint = f"; {fmt.count(slip[0])} would fit ({slip[1]})" if slip else ""
         implied = "no base" if own is None else f"a base of {_range(own)}"

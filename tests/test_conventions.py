@@ -200,3 +200,27 @@ def test_the_readme_examples_of_each_convention_are_what_kzvote_prints(cli: Run,
         printed = [line.split(": ", 1)[1] for line in done.stdout.splitlines() if ": " in line]
         severity, code, rest = example.split(" ", 2)
         assert f"{severity} {code} {rest}" in printed, (example, done.stdout)
+
+
+def test_under_truncation_what_would_fit_is_cut_too(write: Write) -> None:
+    text = """format: kzvote/1
+election: {title: T, country: C, date: 2024-01-01, stage: final, percent_of: cast, rounding: truncate}
+turnout: {registered: 5000, ballots_cast: 3000}
+candidates:
+  - {name: A, votes: 2000, percent: 66.67}
+  - {name: B, votes: 1000, percent: 33.33}
+"""
+    (finding,) = [f for f in run_checks(parse(text.encode(), "t.yaml")) if f.severity > Severity.NOTE]
+    assert finding.path_text == "candidates[0].percent" and finding.figures["fit_percent"] == 66.66  # 66.6667 cut, not rounded
+
+
+def test_sources_follow_the_rounding_rule(cli: Run, write: Write) -> None:
+    text = UKRAINE.read_text(encoding="utf-8") + (
+        "sources:\n"
+        "  - {id: same, publisher: P, published: 2019-04-22, reported: {candidates: {Volodymyr Zelensky: {percent: 73.22}, Petro Poroshenko: {percent: 24.45}}}}\n"
+        "  - {id: rounded, publisher: Q, published: 2019-04-22, reported: {candidates: {Volodymyr Zelensky: {percent: 73.23}}}}\n"
+    )
+    doc = json.loads(cli("sources", write(text), "--format", "json").stdout)
+    flagged = {(f["code"], f["subject"]) for f in doc["findings"] if f["severity"] != "note"}
+    assert all(subject != "same" for _, subject in flagged)
+    assert ("KZ601", "rounded") in flagged

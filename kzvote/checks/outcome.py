@@ -32,7 +32,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         return
     leader, second = outcome.leader, outcome.runner_up
     majority = ctx.results.election.majority_percent.text
-    share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
+    share = f"{fmt.share(outcome.leader_share, 2, ctx.results.election.truncates)}% of {BASE_NAMES[tally.base_kind]}"
     figures: dict[str, FigureValue] = {
         "leader": leader.name,
         "leader_votes": leader.votes.count,

@@ -12,9 +12,10 @@ Fails:  206000 votes with 2.60 published (2.5944): 206050-206865 votes would fit
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import Interval, looks_rounded, round_half_up
+from kzvote.arith import Interval, looks_rounded, shorten
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.implied import percent_sum_is_off
@@ -71,7 +72,7 @@ def _mismatch(ctx: Context, ratio: Ratio) -> Finding:
             "difference": fmt.as_number(None if computed is None else computed - published.value),
             "fit_votes_min": None if fitting is None else fitting[0],
             "fit_votes_max": None if fitting is None else fitting[1],
-            "fit_percent": fmt.as_number(round_half_up(computed, decimals)) if computed is not None else None,
+            "fit_percent": fmt.as_number(Fraction(shorten(computed, decimals, system.truncate))) if computed is not None else None,
         },
     )
 

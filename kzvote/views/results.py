@@ -217,7 +217,7 @@ def outcome_sentence(results: Results) -> str:
     tally = results.tally
     outcome = tally.outcome
     leader, second = outcome.leader, outcome.runner_up
-    share = f"{fmt.percent(outcome.leader_share, 2)}% of {BASE_NAMES[tally.base_kind]}"
+    share = f"{fmt.share(outcome.leader_share, 2, results.election.truncates)}% of {BASE_NAMES[tally.base_kind]}"
     tied = fmt.names([c.name for c in outcome.tied])
     if outcome.tie_for_first:
         return f"Tie for first place between {tied} ({fmt.votes(leader.votes.count)} each): the counts alone elect nobody"
