@@ -486,9 +486,10 @@ def _base(kind: str, national: dict[str, Path | None], valid: Sum, total: Callab
     if kind == "valid":
         return valid
     if kind == "in_boxes" and national["ballots_in_boxes"] is None:
-        # valid + blank + invalid, when invalid ballots are given: the ballots that were in the boxes
+        # valid + blank + invalid, when invalid ballots are given: the ballots that were in the boxes;
+        # with neither, invalid ballots are implied from the ballots cast, which are then the boxes
         if national["invalid_ballots"] is None:
-            return None
+            return national["ballots_cast"]
         parts = [p for p in (national["blank_ballots"], national["invalid_ballots"]) if p is not None]
         patterns = (("candidates", "*", "votes"), ("against_all", "votes"), ("turnout", "blank_ballots"), ("turnout", "invalid_ballots"))
         return total("ballots in the boxes", "in_boxes", [*valid.members, *parts], *patterns)

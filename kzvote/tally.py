@@ -44,7 +44,9 @@ class Tally:
         turnout = self.results.turnout
         if turnout.ballots_in_boxes is not None:
             return turnout.ballots_in_boxes.count
-        return self.valid + self.blank + self.invalid_given if self.invalid_given is not None else None
+        if self.invalid_given is not None:
+            return self.valid + self.blank + self.invalid_given
+        return turnout.ballots_cast.count if turnout.ballots_cast else None  # invalid implied: all cast are in the boxes
 
     @property
     def invalid_is_implied(self) -> bool:

@@ -38,6 +38,6 @@ def check(ctx: Context) -> Iterator[Finding]:
         f"the published percentages add up to {format_fixed(total, decimals)}, not 100 (±{format_fixed(tolerance, decimals + 1)} for rounding){hint}",
         ("candidates",),
         figures={"sum": float(total), "tolerance": float(tolerance), "choices": len(ctx.results.choices)},
-        rests_on=(("candidates", "*", "percent"), ("against_all", "percent")),
+        rests_on=(("candidates", "*", "percent"), ("against_all", "percent"), ("election", "percent_of"), ("election", "rounding")),
         blames=(("candidates",),) if explains else (),
     )

@@ -31,10 +31,11 @@ def check(ctx: Context) -> Iterator[Finding]:
         f"{fmt.count(system.value(r.part))} / {fmt.count(system.value(r.whole))} = {fmt.percent(system.share(r))}%, published {system.percent(r.percent).text}"
         for r in failing[:2]
     )
+    written = ("election", "rounding") in ctx.results.positions
     if system.truncate:
         rule, fix = "rounded to the nearest, not truncated", "set rounding: nearest (or remove the line)"
     else:
-        rule, fix = "truncated (cut), not rounded to the nearest", "add rounding: truncate to election"
+        rule, fix = "truncated (cut), not rounded to the nearest", "set rounding: truncate" if written else "add rounding: truncate to election"
     yield ROUNDING_MISMATCH(
         ctx,
         f"the published percentages are {rule}: {worked} — every one of them fits that way; {fix}",

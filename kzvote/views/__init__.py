@@ -96,4 +96,7 @@ def header(results: Results) -> dict[str, Any]:
         "stage": election.stage,
         "announced": election.announced.isoformat() if election.announced else None,
         "percent_of": election.percent_of,
+        "majority_percent": float(election.majority_percent.value),
+        "round": election.round,
+        "rounding": election.rounding,
     }

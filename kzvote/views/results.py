@@ -93,8 +93,9 @@ def _other_share_columns(results: Results) -> list[Column]:
     for kind in _other_kinds(results):
         of = {"valid": "valid", "cast": "cast", "registered": "registered", "in_boxes": "in boxes"}[kind]
         columns += [
-            Column(f"percent_of_{kind}", f"% of {of}", "percent", priority=5),
+            Column(f"computed_of_{kind}", f"% of {of}", "percent", priority=5),
             Column(f"published_of_{kind}", f"Published % of {of}", "percent", priority=5),
+            Column(f"published_decimals_of_{kind}", f"Decimals of {of}", "count", human=False),
             Column(f"fits_of_{kind}", f"Fits {of}", "bool", human=False),
         ]
     return columns
@@ -106,8 +107,9 @@ def _other_shares(choice: Choice, results: Results) -> dict[str, Any]:
     for kind in _other_kinds(results):
         base = results.tally.base_value(kind)
         computed = share(choice.votes.count, base) if base is not None else None
-        row[f"percent_of_{kind}"] = Percent(computed, 2) if computed is not None else None
+        row[f"computed_of_{kind}"] = Percent(computed, 2) if computed is not None else None
         row[f"published_of_{kind}"] = _published(choice.shares.get(kind))
+        row[f"published_decimals_of_{kind}"] = choice.shares[kind].decimals if kind in choice.shares else None
         row[f"fits_of_{kind}"] = results.analysis.share_fits(choice, f"percent_of_{kind}")
     return row
 
