@@ -71,3 +71,18 @@ def test_a_station_with_no_ballots_cast_raises_nothing_false(cli: Run, tmp_path:
     body = header + "N-1,North,1000,800,10,530,260\nN-2,North,0,0,0,0,0\nS-1,South,1000,700,10,470,220\n"
     found = codes(cli, write_csv(tmp_path, body))
     assert found == Counter({"KZ812": 2})  # North and the nation count one station more than published; nothing else
+
+
+def test_more_in_the_boxes_than_issued_is_an_error_at_the_station(cli: Run, tmp_path: Path) -> None:
+    header = "station,region,registered,ballots_cast,ballots_in_boxes,invalid_ballots,Anna Berg,Boris Chen\n"
+    body = header + "N-1,North,1000,800,800,10,530,260\nS-1,South,1000,700,705,15,470,220\n"
+    found = codes(cli, write_csv(tmp_path, body))
+    assert found["KZ810"] == 1 and found["KZ803"] == 0  # balanced against the boxes, but 5 more than issued
+
+
+def test_the_roll_up_adds_up_blank_ballots_and_the_ballots_in_the_boxes(cli: Run, tmp_path: Path) -> None:
+    header = "station,region,registered,ballots_cast,invalid_ballots,blank_ballots,Anna Berg,Boris Chen\n"
+    body = header + "N-1,North,1000,800,0,10,530,260\nS-1,South,1000,700,10,0,470,220\n"  # 10 blank, 10 invalid
+    done = cli("audit", write_csv(tmp_path, body, RESULTS_WITH_BLANK), "--format", "json")
+    mismatched = {(f["figures"]["area"], f["figures"]["figure"]) for f in json.loads(done.stdout)["findings"] if f["code"] == "KZ811"}
+    assert ("the nation", "blank_ballots") in mismatched  # 10 in the stations, 5 published
