@@ -160,7 +160,7 @@ def entries(results: Results) -> dict[str, Entry]:
             put(key, label, "count" if isinstance(fig.value, int) else "percent", fig.value, fig.text, path)
 
     election = results.election
-    for name in ("title", "country", "authority", "stage", "percent_of", "correction"):
+    for name in ("title", "country", "authority", "stage", "percent_of", "rounding", "correction"):
         put(f"election.{name}", f"election {name.replace('_', ' ')}", "text", getattr(election, name), None, ("election", name))
     for name in ("date", "announced"):
         value = getattr(election, name)
@@ -171,10 +171,13 @@ def entries(results: Results) -> dict[str, Entry]:
         election.majority_percent if election.majority_percent.position else None,
         ("election", "majority_percent"),
     )
+    put("election.round", "election round", "text", str(election.round), None, ("election", "round"))
     _counts(figure, "turnout", "", results.turnout, ("turnout",))
     for choice in results.choices:
         figure(f"choices.{choice.name}.votes", f"{choice.name}: votes", choice.votes, choice.path + ("votes",))
         figure(f"choices.{choice.name}.percent", f"{choice.name}: percent", choice.percent, choice.path + ("percent",))
+        for kind, share in choice.shares.items():
+            figure(f"choices.{choice.name}.percent_of_{kind}", f"{choice.name}: percent of {kind}", share, choice.path + (f"percent_of_{kind}",))
         put(f"choices.{choice.name}.nominated_by", f"{choice.name}: nominated by", "text", choice.nominated_by, None, choice.path + ("nominated_by",))
         put(f"choices.{choice.name}.aliases", f"{choice.name}: aliases", "text", ", ".join(choice.aliases) or None, None, choice.path + ("aliases",))
     for region in results.regions:

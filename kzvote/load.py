@@ -474,19 +474,22 @@ class _Reader:
             return None
 
     def _read_count(self, node: _Node, spec: Field, path: Path) -> Figure | None:
-        scalar = self._scalar(node, path, "a whole number of votes")
+        scalar = self._scalar(node, path, f"a whole number of {spec.noun}")
         if scalar is None:
             return None
         text, position = scalar.value, scalar.at
         if len(text) > MAX_COUNT_DIGITS + 8:  # checked before any pattern or int() sees it
-            self.problem("KZ010", _too_long(text, "a count of votes"), path, position)
+            self.problem("KZ010", _too_long(text, f"a count of {spec.noun}"), path, position)
             return None
         if scalar.tag == INT_TAG and PLAIN_COUNT.fullmatch(text):
             if len(text) > MAX_COUNT_DIGITS:
-                self.problem("KZ010", _too_long(text, "a count of votes"), path, position)
+                self.problem("KZ010", _too_long(text, f"a count of {spec.noun}"), path, position)
+                return None
+            if int(text) < spec.minimum:
+                self.problem("KZ010", f"'{text}' is below {spec.minimum}: {spec.name} is counted from {spec.minimum}", path, position)
                 return None
             return Figure(int(text), text, position)
-        self.problem("KZ010", _count_complaint(scalar), path, position)
+        self.problem("KZ010", _count_complaint(scalar, spec.noun, spec.minimum), path, position)
         return None
 
     def _read_percent(self, node: _Node, spec: Field, path: Path) -> Figure | None:
@@ -516,25 +519,25 @@ def _is_null(node: _Node) -> bool:
     return isinstance(node, _Scalar) and node.tag == NULL_TAG
 
 
-def _count_complaint(scalar: _Scalar) -> str:
+def _count_complaint(scalar: _Scalar, noun: str = "votes", minimum: int = 0) -> str:
     text = scalar.value.strip()
     shown = f"'{excerpt(scalar.value)}'"
     if scalar.tag == BOOL_TAG:
-        return f"{shown} is a yes/no value, not a number of votes"
+        return f"{shown} is a yes/no value, not a number of {noun}"
     if scalar.style in ('"', "'") and PLAIN_COUNT.fullmatch(text):
         return f"{shown} is quoted text; write {text} (no quotes)"
     if GROUPED_COUNT.fullmatch(text):
         digits = re.sub(r"\D", "", text)
         return f"{shown} is not a plain number; write {digits} (digits only, no separators)"
     if re.fullmatch(r"[-+]?[0-9]+(\.0+)?", text) and text.startswith("-"):
-        return f"{shown} is negative; a count of votes is 0 or more"
+        return f"{shown} is negative; a count of {noun} is {minimum} or more"
     if re.fullmatch(r"\+?0[0-9]+", text):
         return f"{shown} has a leading zero (YAML may read it as octal); write {int(text.lstrip('+'))}"
     if re.fullmatch(r"[-+]?[0-9]*\.[0-9]+", text):
-        return f"{shown} is not a whole number; a count of votes has no fraction"
+        return f"{shown} is not a whole number; a count of {noun} has no fraction"
     if scalar.tag == INT_TAG:
         return f"{shown} is not written in plain digits; write {int(yaml.safe_load(text))}" if text else "empty"
-    return f"{shown} is not a whole number of votes"
+    return f"{shown} is not a whole number of {noun}"
 
 
 def _too_long(text: str, what: str) -> str:
@@ -699,9 +702,7 @@ def _round(election: dict[str, Any], reader: _Reader) -> int:
     figure = _figure(election, "round")
     if figure is None:
         return 1
-    if figure.count < 1:
-        reader.problem("KZ012", f"round is {figure.text}; rounds are counted from 1 (1: first round, 2: the runoff)", ("election", "round"), figure.position)
-    return max(figure.count, 1)
+    return figure.count  # at least 1: the schema says so
 
 
 def _name_index(candidates: tuple[Choice, ...], reader: _Reader) -> dict[str, str]:

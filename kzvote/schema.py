@@ -53,6 +53,8 @@ class Field:
     min_items: int = 0
     pattern: str = ""  # for TEXT: a regular expression the whole value must match
     below_100: bool = False  # for PERCENT: 100 itself is not allowed
+    minimum: int = 0  # for COUNT: the smallest value allowed
+    noun: str = "votes"  # for COUNT: what it counts, for messages ("a whole number of votes")
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -100,7 +102,7 @@ ELECTION = Field(
             doc="elected outright with MORE than this share of the base (default 50; below 100)",
             below_100=True,
         ),
-        Field("round", Kind.COUNT, doc="which round these results are (1, the default; 2 for a runoff)"),
+        Field("round", Kind.COUNT, doc="which round these results are (1, the default; 2 for a runoff)", minimum=1, noun="rounds"),
         Field(
             "rounding",
             Kind.CHOICE,

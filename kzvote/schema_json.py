@@ -42,7 +42,7 @@ def _kind(field: Field) -> dict[str, Any]:
         text = {"type": "string", "pattern": f"^(?:{field.pattern})$"} if field.pattern else dict(TEXT)
         return text | {"minLength": 1} if field.required else text
     if kind is Kind.COUNT:
-        return {"type": "integer", "minimum": 0, "maximum": 10**MAX_COUNT_DIGITS - 1}
+        return {"type": "integer", "minimum": field.minimum, "maximum": 10**MAX_COUNT_DIGITS - 1}
     if kind is Kind.PERCENT:
         return {"type": "number", "minimum": 0, "exclusiveMaximum" if field.below_100 else "maximum": 100}
     if kind is Kind.DATE:
