@@ -13,7 +13,6 @@ from functools import cached_property
 
 from kzvote.arith import Consensus, Interval, Precision, consensus, half_unit, unit
 from kzvote.model import Choice, Results
-from kzvote.schema import BASE_KINDS
 from kzvote.tally import Tally
 
 
@@ -45,7 +44,7 @@ class BaseAnalysis:
         """Which of valid / cast / registered lie inside the consensus interval."""
         if self.consensus is None:
             return ()
-        kinds = BASE_KINDS
+        kinds = self.tally.distinct_bases
         return tuple(k for k in kinds if (v := self.tally.base_value(k)) is not None and v in self.consensus.interval)
 
     @cached_property

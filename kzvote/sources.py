@@ -21,7 +21,7 @@ from kzvote.arith import Interval, Precision, agrees, consensus, format_fixed, o
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
-from kzvote.schema import BASE_KINDS, BASE_NAMES
+from kzvote.schema import BASE_NAMES
 from kzvote.tally import Tally, turnout_share
 
 DIFFERS = Rule("KZ601", "source-differs", Severity.WARNING, "a reported figure differs from the official one")
@@ -322,7 +322,7 @@ def _range(bounds: tuple[int, int | None] | None) -> str:
 
 
 def _base_fits(ctx: Context, source: Source, interval: Interval, tally: Tally) -> Iterator[Finding]:
-    candidates = {k: tally.base_value(k) for k in BASE_KINDS}
+    candidates = {k: tally.base_value(k) for k in tally.distinct_bases}
     own = {"its own ballots cast": source.turnout.ballots_cast, "its own registered voters": source.turnout.registered}
     if any(v is not None and v in interval for v in candidates.values()) or any(f is not None and f.count in interval for f in own.values()):
         return

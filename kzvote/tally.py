@@ -8,6 +8,7 @@ from functools import cached_property
 
 from kzvote.arith import share
 from kzvote.model import Choice, Counts, Results
+from kzvote.schema import BASE_KINDS
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,12 @@ class Tally:
             return self.in_boxes
         figure = turnout.ballots_cast if kind == "cast" else turnout.registered
         return figure.count if figure else None
+
+    @property
+    def distinct_bases(self) -> tuple[str, ...]:
+        """The bases worth naming: the ballots in the boxes only when they are declared, or more
+        than another name for the ballots cast."""
+        return tuple(k for k in BASE_KINDS if k != "in_boxes" or self.base_kind == "in_boxes" or self.in_boxes != self.base_value("cast"))
 
     @property
     def base_kind(self) -> str:

@@ -20,7 +20,7 @@ from kzvote.checks.rule import Context, Rule
 from kzvote.findings import FigureValue, Finding, Severity
 from kzvote.implied import percent_sum_is_off
 from kzvote.relations import Ratio
-from kzvote.schema import BASE_KINDS, BASE_NAMES
+from kzvote.schema import BASE_NAMES
 
 SHARE_MISMATCH = Rule("KZ101", "share-mismatch", Severity.ERROR, "votes do not give the published percentage")
 BASE_MISMATCH = Rule("KZ102", "percent-base-mismatch", Severity.ERROR, "percentages are shares of another base")
@@ -102,12 +102,12 @@ def _base_findings(ctx: Context) -> Iterator[Finding]:
     interval = analysis.support
     if interval is None:
         return  # no two percentages agree: the shares that fail say so one by one
-    values = {k: tally.base_value(k) for k in BASE_KINDS}
+    values = {k: tally.base_value(k) for k in tally.distinct_bases}
     figures: dict[str, FigureValue] = dict(values)
     lo, hi = interval.whole_numbers() or (None, None)
     figures |= {"implied_base_min": lo, "implied_base_max": hi, "matches": ",".join(analysis.matching_bases) or "none", "outliers": len(analysis.outliers)}
     if analysis.declared_fits:
-        others = [k for k in BASE_KINDS if k != declared and values[k] is not None]
+        others = [k for k in tally.distinct_bases if k != declared and values[k] is not None]
         not_others = " or ".join(f"{BASE_NAMES[k]} ({fmt.count(values[k] or 0)})" for k in others if k not in analysis.matching_bases)
         message = f"the published percentages are shares of {fmt.count(base)} {BASE_NAMES[declared]}: together they pin the base to {_interval_text(ctx)}"
         if analysis.outliers:
