@@ -36,9 +36,10 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from kzvote import fmt
+from kzvote.build import did_you_mean, resolve_name
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
-from kzvote.load import GROUPED_COUNT, INPUT_RULES, did_you_mean, resolve_name
+from kzvote.load import GROUPED_COUNT, INPUT_RULES
 from kzvote.model import AGAINST_ALL, Figure, Results
 from kzvote.readfile import NotRegularFile, open_regular
 from kzvote.text import describe_char, excerpt

@@ -1,4 +1,5 @@
-"""bytes -> YAML node tree -> model. The only module that knows YAML.
+"""bytes -> YAML events -> node tree -> raw values with positions, checked against the declared
+fields (kzvote.schema); kzvote.build makes the model from them. The only module that knows YAML.
 
 Works from PyYAML's node tree rather than loaded Python objects because the nodes keep what the
 objects lose: the written text of a number ("2.60" has two decimals; the float 2.6 does not know),
@@ -18,11 +19,12 @@ from typing import Any
 
 import yaml
 
+from kzvote.build import Located, build, did_you_mean
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position, Rule, Severity
-from kzvote.model import AGAINST_ALL, Choice, Counts, Election, Figure, Path, Region, ReportedChoice, Results, Source, spelling_index
+from kzvote.model import Figure, Path, Results
 from kzvote.readfile import NotRegularFile, open_regular
-from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, PERCENT_BASES, RESULTS, Field
+from kzvote.schema import MAX_COUNT_DIGITS, MAX_PERCENT_DECIMALS, RESULTS, Field
 from kzvote.text import describe_char, excerpt, unsafe_char
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -101,7 +103,7 @@ def parse(data: bytes, name: str = "<data>") -> Results:
 def _parse(data: bytes, name: str) -> Results:
     reader = _Reader(name)
     raw = reader.read(_compose(_decode(data, name), name), RESULTS, ())  # the text and tree go once read
-    results = _build(raw, reader) if not reader.problems else None
+    results = build(raw, reader) if not reader.problems else None
     if reader.problems or results is None:
         raise KzvoteError(sorted(reader.problems, key=Finding.sort_key))
     return results
@@ -273,23 +275,6 @@ def _yaml_error(error: yaml.MarkedYAMLError, name: str) -> KzvoteError:
 
 
 @dataclass
-class _Located:
-    """A value read from the tree, with the place of the node it came from."""
-
-    value: Any
-    position: Position
-
-
-def did_you_mean(word: str, options: Any) -> str:
-    import difflib  # only on the error path
-
-    if len(word) > 64:  # difflib is quadratic; nothing that long is a near miss of a name
-        return ""
-    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{matches[0]}'?" if matches else ""
-
-
-@dataclass
 class _Reader:
     """Walks nodes against the declared fields, collecting every problem instead of stopping."""
 
@@ -364,7 +349,7 @@ class _Reader:
             self.key_positions[path + (i,)] = item.at
         return [self._read_record(item, spec, path + (i,)) for i, item in enumerate(node.value)]
 
-    def _read_text_list(self, node: _Node, spec: Field, path: Path) -> list[_Located | None] | None:
+    def _read_text_list(self, node: _Node, spec: Field, path: Path) -> list[Located | None] | None:
         if not self._expect(node, _Sequence, "a list", path):
             return None
         return [self._read_text(item, spec, path + (i,)) for i, item in enumerate(node.value)]
@@ -418,7 +403,7 @@ class _Reader:
         )
         return False
 
-    def _read_text(self, node: _Node, spec: Field, path: Path) -> _Located | None:
+    def _read_text(self, node: _Node, spec: Field, path: Path) -> Located | None:
         scalar = self._scalar(node, path, "text")
         if scalar is None:
             return None
@@ -430,9 +415,9 @@ class _Reader:
         if spec.pattern and not re.fullmatch(spec.pattern, text):
             self.problem("KZ012", f"'{excerpt(text)}' does not match {spec.pattern} ({spec.doc})", path, scalar.at)
             return None
-        return _Located(text, scalar.at)
+        return Located(text, scalar.at)
 
-    def _read_choice(self, node: _Node, spec: Field, path: Path) -> _Located | None:
+    def _read_choice(self, node: _Node, spec: Field, path: Path) -> Located | None:
         scalar = self._scalar(node, path, f"one of {', '.join(spec.choices)}")
         if scalar is None:
             return None
@@ -440,12 +425,12 @@ class _Reader:
             options = " | ".join(spec.choices)
             self.problem("KZ012", f"'{excerpt(scalar.value)}' is not one of: {options}{did_you_mean(scalar.value, spec.choices)}", path, scalar.at)
             return None
-        return _Located(scalar.value, scalar.at)
+        return Located(scalar.value, scalar.at)
 
-    def _read_date(self, node: _Node, spec: Field, path: Path) -> _Located | None:
+    def _read_date(self, node: _Node, spec: Field, path: Path) -> Located | None:
         return self._read_iso(node, path, ISO_DATE, dt.date.fromisoformat, "an ISO date (YYYY-MM-DD)", "an ISO date (YYYY-MM-DD)")
 
-    def _read_datetime(self, node: _Node, spec: Field, path: Path) -> _Located | None:
+    def _read_datetime(self, node: _Node, spec: Field, path: Path) -> Located | None:
         # (the time, as written): sources are ordered by it, and shown as written
         return self._read_iso(
             node,
@@ -456,7 +441,7 @@ class _Reader:
             "an ISO date or date-time (2022-11-22 or 2022-11-22T12:07, optionally +06:00)",
         )
 
-    def _read_iso(self, node: _Node, path: Path, form: re.Pattern[str], read: Any, expected: str, form_text: str) -> _Located | None:
+    def _read_iso(self, node: _Node, path: Path, form: re.Pattern[str], read: Any, expected: str, form_text: str) -> Located | None:
         """A date or date-time in the extended ISO form: `expected` names the kind of value, `form_text`
         the form a refused text should take."""
         scalar = self._scalar(node, path, expected)
@@ -468,7 +453,7 @@ class _Reader:
             self.problem("KZ012", f"'{excerpt(text)}' is not {form_text}", path, scalar.at)
             return None
         try:
-            return _Located(read(text), scalar.at)
+            return Located(read(text), scalar.at)
         except ValueError:
             self.problem("KZ012", f"'{text}': {_no_such_day(text[:10]) or 'no such time of day'}", path, scalar.at)
             return None
@@ -605,208 +590,3 @@ def _percent_complaint(scalar: _Scalar) -> str:
     if re.fullmatch(r"[0-9.]+[eE][-+]?[0-9]+", text):
         return f"{shown}: write percentages as plain decimals, so their precision is visible"
     return f"{shown} is not a percentage from 0 to 100"
-
-
-# -- from checked raw values to the model --------------------------------------------------------
-
-
-def _figure(raw: dict[str, Any], key: str) -> Figure | None:
-    value = raw.get(key)
-    return value if isinstance(value, Figure) else None
-
-
-def _text(raw: dict[str, Any], key: str) -> str | None:
-    value = raw.get(key)
-    return value.value if isinstance(value, _Located) else None
-
-
-def _date(raw: dict[str, Any], key: str) -> dt.date | None:
-    value = raw.get(key)
-    return value.value if isinstance(value, _Located) else None
-
-
-def _counts(raw: dict[str, Any]) -> Counts:
-    return Counts(
-        registered=_figure(raw, "registered"),
-        ballots_cast=_figure(raw, "ballots_cast"),
-        invalid_ballots=_figure(raw, "invalid_ballots"),
-        blank_ballots=_figure(raw, "blank_ballots"),
-        ballots_in_boxes=_figure(raw, "ballots_in_boxes"),
-        turnout_percent=_figure(raw, "turnout_percent"),
-        polling_stations=_figure(raw, "polling_stations"),
-    )
-
-
-def _build(raw: dict[str, Any], reader: _Reader) -> Results | None:
-    election_raw = raw["election"]
-    majority = _figure(election_raw, "majority_percent") or Figure(Fraction(50), "50")
-    election = Election(
-        title=_text(election_raw, "title") or "",
-        country=_text(election_raw, "country") or "",
-        date=_date(election_raw, "date") or dt.date.min,  # required: present whenever we get here
-        stage=_text(election_raw, "stage") or "",
-        percent_of=_text(election_raw, "percent_of") or "",
-        majority_percent=majority,
-        authority=_text(election_raw, "authority"),
-        announced=_date(election_raw, "announced"),
-        correction=_text(election_raw, "correction"),
-        round=_round(election_raw, reader),
-        rounding=_text(election_raw, "rounding") or "nearest",
-    )
-    candidates = tuple(
-        Choice(
-            name=_text(item, "name") or "",
-            path=("candidates", i),
-            votes=item["votes"],
-            percent=_figure(item, "percent"),
-            shares=_shares(item),
-            nominated_by=_text(item, "nominated_by"),
-            aliases=tuple(a.value for a in item.get("aliases") or () if a is not None),
-            position=item["@"],
-        )
-        for i, item in enumerate(raw["candidates"])
-    )
-    against_all = None
-    if "against_all" in raw:
-        item = raw["against_all"]
-        against_all = Choice(
-            AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"], shares=_shares(item)
-        )
-    names = _name_index(candidates, reader)
-    regions = tuple(_region(item, i, names, against_all is not None, reader) for i, item in enumerate(raw.get("regions") or ()))
-    # Names are matched case-insensitively everywhere (region votes, sources, station CSVs).
-    _check_unique(regions, "name", "region", reader, fold=True)
-    region_names = {r.name.casefold(): r.name for r in regions}
-    sources = tuple(_source(item, i, names, region_names, reader) for i, item in enumerate(raw.get("sources") or ()))
-    _check_unique(sources, "id", "source id", reader)
-    if reader.problems:
-        return None
-    return Results(
-        file=reader.file,
-        election=election,
-        turnout=_counts(raw["turnout"]),
-        candidates=candidates,
-        against_all=against_all,
-        regions=regions,
-        sources=sources,
-        stations=_text(raw, "stations"),
-        positions=dict(reader.key_positions),
-    )
-
-
-def _shares(item: dict[str, Any]) -> dict[str, Figure]:
-    return {kind: figure for kind in PERCENT_BASES if (figure := _figure(item, f"percent_of_{kind}")) is not None}
-
-
-def _round(election: dict[str, Any], reader: _Reader) -> int:
-    figure = _figure(election, "round")
-    if figure is None:
-        return 1
-    return figure.count  # at least 1: the schema says so
-
-
-def _name_index(candidates: tuple[Choice, ...], reader: _Reader) -> dict[str, str]:
-    """The spelling index (model.spelling_index), after reporting names and aliases that clash."""
-    owners: dict[str, str] = {}
-    first_line: dict[str, int] = {}
-    for candidate in candidates:
-        if candidate.name in first_line:
-            reader.problem(
-                "KZ009", f"duplicate candidate '{candidate.name}' (first at line {first_line[candidate.name]})", candidate.path + ("name",), candidate.position
-            )
-            continue
-        first_line[candidate.name] = candidate.position.line if candidate.position else 0
-        for spelling in (candidate.name, *candidate.aliases):
-            owner = owners.setdefault(spelling.casefold(), candidate.name)
-            if owner != candidate.name:
-                reader.problem("KZ009", f"'{spelling}' already names {owner}", candidate.path + ("aliases",), candidate.position)
-    return spelling_index(candidates)
-
-
-def resolve_name(spelling: str, names: dict[str, str]) -> str | None:
-    if spelling.replace(" ", "_").casefold() in ("against_all", "against-all"):
-        return AGAINST_ALL
-    return names.get(spelling.casefold())
-
-
-def _region(raw: dict[str, Any], index: int, names: dict[str, str], has_against_all: bool, reader: _Reader) -> Region:
-    path: Path = ("regions", index)
-    votes: dict[str, Figure] = {}
-    spelled: dict[str, tuple[str, Position]] = {}
-    for spelling, (figure, key_at) in (raw.get("votes") or {}).items():
-        name = resolve_name(spelling, names)
-        at = path + ("votes", spelling)
-        if name is None:
-            reader.problem("KZ014", f"'{spelling}' is not a candidate{did_you_mean(spelling, set(names.values()))}", at, key_at)
-        elif name == AGAINST_ALL and not has_against_all:
-            reader.problem("KZ014", f"'{spelling}': this file has no against_all; add its national figures or remove this line", at, key_at)
-        elif name in spelled:
-            # Two spellings of one choice: YAML would keep both keys and kzvote the last value.
-            first, first_at = spelled[name]
-            reader.problem("KZ009", f"'{spelling}' and '{first}' (line {first_at.line}) both name {name}; keep one", at, key_at)
-        else:
-            spelled[name] = (spelling, key_at)
-            if figure is not None:
-                votes[name] = figure
-    return Region(_text(raw, "name") or "", path, _counts(raw), votes, raw["@"])
-
-
-def _source(raw: dict[str, Any], index: int, names: dict[str, str], region_names: dict[str, str], reader: _Reader) -> Source:
-    path: Path = ("sources", index)
-    source_id = _text(raw, "id") or ""
-    published, published_text = raw["published"].value
-    reported = raw.get("reported") or {}
-    choices: dict[str, ReportedChoice] = {}
-    for spelling, (figures, key_at) in (reported.get("candidates") or {}).items():
-        name = names.get(spelling.casefold())
-        at = path + ("reported", "candidates", spelling)
-        if name is None:
-            reader.problem("KZ014", f"'{spelling}' is not a candidate's name or alias{did_you_mean(spelling, set(names.values()))}", at, key_at)
-        elif name in choices:
-            reader.problem("KZ009", f"'{spelling}' and '{choices[name].spelling}' both name {name}", at, key_at)
-        elif figures is not None:
-            choices[name] = ReportedChoice(name, spelling, at, _figure(figures, "votes"), _figure(figures, "percent"))
-    if reported.get("against_all"):
-        figures = reported["against_all"]
-        choices[AGAINST_ALL] = ReportedChoice(
-            AGAINST_ALL, "against_all", path + ("reported", "against_all"), _figure(figures, "votes"), _figure(figures, "percent")
-        )
-    regions: dict[str, Counts] = {}
-    for spelling, (figures, key_at) in (reported.get("regions") or {}).items():
-        region = region_names.get(spelling.casefold())
-        if region is None:
-            reader.problem(
-                "KZ014",
-                f"'{spelling}' is not a region of this file{did_you_mean(spelling, set(region_names.values()))}",
-                path + ("reported", "regions", spelling),
-                key_at,
-            )
-        elif figures is not None:
-            regions[region] = _counts(figures)
-    return Source(
-        id=source_id,
-        publisher=_text(raw, "publisher") or "",
-        published=published,
-        published_text=published_text,
-        path=path,
-        choices=choices,
-        turnout=_counts(reported.get("turnout") or {}),
-        regions=regions,
-        title=_text(raw, "title"),
-        url=_text(raw, "url"),
-        stage=_text(raw, "stage"),
-        position=raw["@"],
-    )
-
-
-def _check_unique(items: tuple[Any, ...], key: str, what: str, reader: _Reader, fold: bool = False) -> None:
-    """Regions by name, sources by id: the second of two is a problem naming the first's line."""
-    seen: dict[str, Any] = {}
-    for item in items:
-        value = getattr(item, key)
-        first = seen.setdefault(value.casefold() if fold else value, item)
-        if first is not item:
-            line = first.position.line if first.position else "?"
-            path = item.path + (key,)
-            spelled = "" if getattr(first, key) == value else f" as '{getattr(first, key)}'"
-            reader.problem("KZ009", f"duplicate {what} '{value}' (first at line {line}{spelled})", path, reader.key_positions.get(path, item.position))

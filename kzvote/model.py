@@ -138,7 +138,7 @@ class Results:
     @cached_property
     def spellings(self) -> dict[str, str]:
         """Every candidate's name and aliases, case-folded -> the name: how outlets' and CSV
-        headers' spellings resolve (kzvote.load.resolve_name)."""
+        headers' spellings resolve (kzvote.build.resolve_name)."""
         return spelling_index(self.candidates)
 
     @cached_property
