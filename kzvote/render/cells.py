@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from kzvote.arith import format_fixed
+from kzvote.arith import format_fixed, shorten
 from kzvote.findings import Finding
 from kzvote.views import Column, Percent, Table, View
 
@@ -25,7 +25,7 @@ def human(value: Any, column: Column) -> str:
     if column.kind == "count":
         return f"{value:,}"
     if column.kind in ("percent", "signed"):
-        text = format_fixed(value.value, value.decimals)
+        text = shorten(value.value, value.decimals, value.truncate)
         return ("+" + text if value.value > 0 else text) if column.kind == "signed" else text
     if column.kind == "bool":
         return "yes" if value else "no"

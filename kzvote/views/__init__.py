@@ -21,6 +21,7 @@ class Percent:
 
     value: Fraction
     decimals: int
+    truncate: bool = False  # shown cut, as a commission that truncates writes its figures
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,7 @@ def _other_shares(choice: Choice, results: Results) -> dict[str, Any]:
     for kind in _other_kinds(results):
         base = results.tally.base_value(kind)
         computed = share(choice.votes.count, base) if base is not None else None
-        row[f"computed_of_{kind}"] = Percent(computed, 2) if computed is not None else None
+        row[f"computed_of_{kind}"] = Percent(computed, 2, results.election.truncates) if computed is not None else None
         row[f"published_of_{kind}"] = _published(choice.shares.get(kind))
         row[f"published_decimals_of_{kind}"] = choice.shares[kind].decimals if kind in choice.shares else None
         row[f"fits_of_{kind}"] = results.analysis.share_fits(choice, f"percent_of_{kind}")
@@ -121,7 +121,7 @@ def _choice_row(choice: Choice, results: Results, rank: int | None, status: str,
         "name": choice.name,
         "nominated_by": choice.nominated_by,
         "votes": choice.votes.count,
-        "percent": Percent(share, 2) if share is not None else None,
+        "percent": Percent(share, 2, results.election.truncates) if share is not None else None,
         "published": _published(choice.percent),
         "published_decimals": choice.percent.decimals if choice.percent else None,
         "difference": _difference(share, choice.percent),
@@ -138,14 +138,16 @@ def turnout_table(results: Results, findings: list[Finding]) -> Table:
     index = codes_under(findings)
     holds = results.analysis.holds_at
     rows = [
-        _area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied)
+        _area_row("National", results.turnout, tally.valid, tally.invalid, tally.invalid_is_implied, results.election.truncates)
         | {"check": flags(index, ("turnout",), holds.get(("turnout", "turnout_percent"))), "fits": holds.get(("turnout", "turnout_percent"))}
     ]
     for region in results.regions:
         valid = sum(f.count for f in region.votes.values()) if region.votes else None
         invalid = region.counts.invalid_ballots.count if region.counts.invalid_ballots else None
         fits = holds.get(region.path + ("turnout_percent",))
-        rows.append(_area_row(region.name, region.counts, valid, invalid, False) | {"check": flags(index, region.path, fits), "fits": fits})
+        rows.append(
+            _area_row(region.name, region.counts, valid, invalid, False, results.election.truncates) | {"check": flags(index, region.path, fits), "fits": fits}
+        )
     columns = (
         Column("area", "Area"),
         Column("registered", "Registered", "count"),
@@ -165,13 +167,13 @@ def turnout_table(results: Results, findings: list[Finding]) -> Table:
     return Table("turnout", "Turnout", columns, rows, (1,) if results.regions else ())
 
 
-def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None, implied: bool) -> dict[str, Any]:
+def _area_row(area: str, counts: Counts, valid: int | None, invalid: int | None, implied: bool, truncate: bool = False) -> dict[str, Any]:
     computed = turnout_share(counts)
     return {
         "area": area,
         "registered": counts.registered.count if counts.registered else None,
         "ballots_cast": counts.ballots_cast.count if counts.ballots_cast else None,
-        "turnout": Percent(computed, 2) if computed is not None else None,
+        "turnout": Percent(computed, 2, truncate) if computed is not None else None,
         "published": _published(counts.turnout_percent),
         "published_decimals": counts.turnout_percent.decimals if counts.turnout_percent else None,
         "valid": valid,
@@ -241,7 +243,12 @@ def turnout_facts(results: Results) -> list[tuple[str, str | int]]:
     if turnout.registered and turnout.ballots_cast:
         computed = turnout_share(turnout)
         published = f" (published {turnout.turnout_percent.text}%)" if turnout.turnout_percent else ""
-        facts.append(("Turnout", f"{turnout.ballots_cast.count:,} of {turnout.registered.count:,} registered voters, {fmt.percent(computed, 2)}%{published}"))
+        facts.append(
+            (
+                "Turnout",
+                f"{turnout.ballots_cast.count:,} of {turnout.registered.count:,} registered voters, {fmt.share(computed, 2, results.election.truncates)}%{published}",
+            )
+        )
     invalid = tally.invalid
     if invalid is not None and invalid < 0:
         facts.append(("Ballots", f"{tally.valid:,} valid, more than the {tally.valid + invalid:,} ballots cast: invalid ballots cannot be implied"))
