@@ -147,6 +147,17 @@ def votes_fitting_in_sum(rest: int, published: Fraction, decimals: int, truncate
     return Interval(lo, hi)
 
 
+def fits_text(computed: Fraction, text: str, truncate: bool = False) -> bool:
+    """Whether a share is what a percent written as `text` claims, in integers only: attribution
+    asks this for every keystroke correction of every suspect percent, so no Fraction is parsed."""
+    whole, _, fraction = text.partition(".")
+    digits, scale = int(whole + fraction), 10 ** len(fraction)
+    top, bottom = computed.numerator, computed.denominator  # the share is top / bottom
+    if truncate:  # digits / scale <= share < (digits + 1) / scale
+        return digits * bottom <= scale * top < (digits + 1) * bottom
+    return abs(2 * scale * top - 2 * digits * bottom) <= bottom  # |share - digits / scale| <= 1 / (2 scale)
+
+
 @dataclass(frozen=True)
 class Precision:
     """What a published percentage claims: its value, its written decimals and the commission's

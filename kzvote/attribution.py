@@ -320,7 +320,7 @@ def _fix(system: System, path: Path) -> Fix | None:
         computed = system.share(ratio)
         if computed is None or computed > 100:
             return None
-        keystrokes = tuple((t, how) for t, how in corrections(text, True) if system.fits_percent(path, t))
+        keystrokes = tuple((t, how) for t, how in corrections(text, True) if system.fits_percent(path, t, computed))
         return Fix(quantity, None, keystrokes, shorten(computed, quantity.figure.decimals, system.truncate))
     fitting = system.fitting(path)
     if fitting.empty or fitting.whole_numbers() is None:

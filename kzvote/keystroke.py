@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from fractions import Fraction
 
 COUNT = re.compile(r"0|[1-9][0-9]{0,14}")
 PERCENT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
@@ -19,7 +18,10 @@ PERCENT = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)?")
 def is_valid(text: str, is_percent: bool) -> bool:
     if not is_percent:
         return COUNT.fullmatch(text) is not None
-    return PERCENT.fullmatch(text) is not None and Fraction(text) <= 100
+    if PERCENT.fullmatch(text) is None:
+        return False
+    whole, _, fraction = text.partition(".")
+    return int(whole) < 100 or (int(whole) == 100 and not fraction.strip("0"))  # at most 100
 
 
 def corrections(text: str, is_percent: bool) -> Iterator[tuple[str, str]]:

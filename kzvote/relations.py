@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Union
 
 from kzvote import fmt
-from kzvote.arith import EMPTY, Interval, Precision, share
+from kzvote.arith import EMPTY, Interval, Precision, fits_text, share
 from kzvote.findings import FigureValue, Position
 from kzvote.model import Figure, Path, Results
 from kzvote.schema import BASE_NAMES
@@ -207,11 +207,11 @@ class System:
         assert isinstance(relation, Ratio)
         return relation
 
-    def fits_percent(self, path: Path, text: str) -> bool:
-        """Whether the percent at `path`, written as `text`, would make its ratio hold."""
-        relation = self.ratio_of(path)
-        computed = self.share(relation)
-        return computed is not None and self.precision(path, text).holds(computed)
+    def fits_percent(self, path: Path, text: str, computed: Fraction | None = None) -> bool:
+        """Whether the percent at `path`, written as `text`, would make its ratio hold (pass the
+        computed share when asking about many texts)."""
+        computed = computed if computed is not None else self.share(self.ratio_of(path))
+        return computed is not None and fits_text(computed, text, self.truncate)
 
     def fitting(self, path: Path) -> Interval:
         """Every value of the count at `path` that keeps every relation reading it."""
