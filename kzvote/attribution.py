@@ -72,6 +72,7 @@ class Explanation:
     shares: str | None = None  # "other-base" | "base-off" | "rounding": the shares as a whole explain the group
     base_window: Interval | None = None  # where the other percentages put the base, when they decide it
     joint: bool = False  # the fixes are all needed together (a count and its own percent), not equals
+    or_rounding: bool = False  # the other rounding rule would fit every percentage as well
 
     @property
     def explained(self) -> bool:
@@ -125,7 +126,7 @@ class Analysis:
         fixes = [fix for path in _suspects(system, group) if (fix := _fix(system, path)) is not None]
         by_keystroke = tuple(f for f in fixes if f.keystrokes)
         if by_keystroke:
-            return [Explanation(group, by_keystroke, by_keystroke=True)]
+            return [Explanation(group, by_keystroke, by_keystroke=True, or_rounding=rounding)]
         if rounding:
             return [Explanation(group, shares="rounding")]
         shares = self._shares_explain(group)
@@ -155,10 +156,11 @@ class Analysis:
         for relation in group:
             if isinstance(relation, Ratio) and relation.what == "votes":
                 continue
-            if any(s is total for s in system.sums(relation)):
-                window = window.intersect(system.sum_fit(relation, total))
-            elif not blamable.intersection(system.direct(relation)):
+            if not any(s is total for s in system.sums(relation)) and not blamable.intersection(system.direct(relation)):
                 return None  # a failure the outliers cannot touch
+        for relation in system.relations_of_sum(total):
+            if not isinstance(relation, Ratio):  # the balance holds the sum too, failing or not
+                window = window.intersect(system.sum_fit(relation, total))
         if window.empty or window.whole_numbers() is None:
             return None
         if total.value not in window and len(outliers) == 1:
@@ -275,6 +277,8 @@ def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interva
     own percent then no longer fits, both are wrong (a count misprinted with its percent worked
     out from it). Two figures, named together as both needed."""
     votes, percent = system.quantities[ratio.part], system.quantities[ratio.percent]
+    if not system.holds(ratio):
+        return None  # the signature is a count and its percent that agree, but not with the rest
     count, sum_value = votes.figure.count, total.value
     needed = Interval(window.lo + count - sum_value, None if window.hi is None else window.hi + count - sum_value)
     for relation in system.relations_of(ratio.part):
@@ -287,6 +291,8 @@ def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interva
     count_fix = Fix(votes, needed, keystrokes)
     corrected = int(count_fix.suggestion[0]) if count_fix.suggestion else (whole[0] + whole[1]) // 2  # type: ignore[operator]
     share = Fraction(corrected * 100, sum_value - count + corrected)
+    if system.precision(ratio.percent).holds(share):
+        return None  # the count alone would do: no story of two figures
     percent_fix = Fix(percent, None, (), shorten(share, percent.figure.decimals, system.truncate))
     return Explanation(group, (count_fix, percent_fix), base_window=window, joint=True)
 

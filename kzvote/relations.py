@@ -271,6 +271,10 @@ class System:
         """The relations that read the figure at `path` itself (not through a sum)."""
         return self._direct_index.get(path, [])
 
+    def relations_of_sum(self, total: Sum) -> list[Relation]:
+        """The relations that read a sum."""
+        return self._sum_index.get(id(total), [])
+
     def sum_fit(self, relation: Relation, total: Sum) -> Interval:
         """The values of the sum itself that keep `relation`, its other figures as written."""
         return self._as_sum(relation, total)

@@ -225,6 +225,7 @@ def test_a_count_misprinted_with_its_percent_is_one_finding_blaming_both() -> No
     assert [(f.code, f.path_text) for f in findings] == [("KZ101", "candidates[3].votes")]
     assert findings[0].figures["suggestion"] == 200907 and findings[0].figures["fit_percent"] == 2.53
     assert findings[0].blames == (("candidates", 3, "votes"), ("candidates", 3, "percent"))
+    assert (findings[0].figures["blamed"], findings[0].figures["blamed_too"]) == ("candidates[3].votes", "candidates[3].percent")
     assert "both figures are wrong" in findings[0].message
 
 
@@ -253,3 +254,15 @@ def test_ambiguous_suspects_are_a_list_and_related_locations_in_sarif(tmp_path: 
     related = [r["message"]["text"] for r in result["relatedLocations"]]
     assert result["properties"]["figures"]["suspects"] == related
     assert "candidates[0].percent" in related and all(r["physicalLocation"]["region"]["startLine"] > 0 for r in result["relatedLocations"])
+
+
+def test_a_percent_off_that_the_other_rounding_rule_also_explains_says_so() -> None:
+    text = """format: kzvote/1
+election: {title: T, country: C, date: 2024-01-01, stage: final, percent_of: cast}
+turnout: {registered: 5000, ballots_cast: 3000}
+candidates:
+  - {name: A, votes: 2000, percent: 66.66}
+  - {name: B, votes: 1000, percent: 33.33}
+"""
+    (finding,) = [f for f in run_checks(parse(text.encode(), "t.yaml")) if f.severity > Severity.NOTE]
+    assert finding.path_text == "candidates[0].percent" and "or the percentages are truncated" in finding.message

@@ -127,6 +127,7 @@ def _exact(ctx: Context, explanation: Explanation, fix: Fix) -> Finding:
     if fix.path != primary.where:
         message += f"; the one figure that fixes this alone is {fix.quantity.label}, {_shown(fix, fix.quantity.figure.text)}"
     message += f": {_alternatives(fix)}" if fix.path != primary.where else f"; {_alternatives(fix)}"
+    message += _or_rounding(ctx, explanation)
     rule = RELATION_RULES[primary.code]
     own = fix.path in system.direct(primary)  # the relation's figures are about the blamed one
     figures = (
@@ -149,9 +150,18 @@ def _ambiguous(ctx: Context, explanation: Explanation) -> Finding:
     if len(fixes) > MAX_NAMED:
         more += f" and {len(fixes) - MAX_NAMED} more (all in the finding's suspects)"
     message = f"{_what_fails(system, explanation, primary)}; {how} any one of {fmt.count(len(fixes))} figures would explain it, and the arithmetic cannot tell which: {listed}{more}"
+    message += _or_rounding(ctx, explanation)
     figures: dict[str, FigureValue] = system.figures(primary) | {"suspects": [format_path(f.path) for f in fixes], "suggestion": None}
     rule = RELATION_RULES[primary.code]
     return rule(ctx, message, primary.where, primary.subject, figures, rests_on=system.rests_on(primary), blames=tuple(f.path for f in fixes))
+
+
+def _or_rounding(ctx: Context, explanation: Explanation) -> str:
+    """One failing percent that the other rounding rule would also explain: said, not picked."""
+    if not explanation.or_rounding:
+        return ""
+    other = "rounded to the nearest" if ctx.analysis.system.truncate else "truncated (cut)"
+    return f" — or the percentages are {other}: every one of them fits that way (election.rounding)"
 
 
 def _joint(ctx: Context, explanation: Explanation) -> Finding:
@@ -170,10 +180,8 @@ def _joint(ctx: Context, explanation: Explanation) -> Finding:
     if count.suggestion:
         message += f" — did you mean {_shown(count, count.suggestion[0])} ({count.suggestion[1]})?"
     message += f" — and then the percent would be {percent.fitting_percent}%, not {percent.quantity.figure.text}%: both figures are wrong"
-    figures = _fix_figures(count) | {
-        "blamed": [format_path(count.path), format_path(percent.path)],
-        "fit_percent": fmt.as_number(Fraction(percent.fitting_percent or "0")),
-    }
+    figures = system.figures(system.ratio_of(percent.path)) | _fix_figures(count)
+    figures |= {"blamed_too": format_path(percent.path), "fit_percent": fmt.as_number(Fraction(percent.fitting_percent or "0"))}
     rule = RELATION_RULES["KZ101"]
     return rule(ctx, message, count.path, subject, figures, rests_on=system.rests_on(explanation.relations[0]), blames=(count.path, percent.path))
 
