@@ -283,6 +283,7 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
         with raw, stream:
             layout = read_layout(_header(stream.readline(LINE_LIMIT), display_name), results, display_name)
             state = _State(layout, results, np)
+            state.reopen, state.file_name = functools.partial(_open_stations, path, display_name), display_name
             read = functools.partial(stream.readline, LINE_LIMIT)
             line, consumed = 2, 0
             while True:
@@ -422,8 +423,13 @@ class _State:
 
     def __init__(self, layout: Layout, results: Results, np: Any) -> None:
         self.layout = layout
-        self.ids: list[Any] = []  # per chunk: station ids (UTF-8 bytes), duplicates are found at the end
+        # Per chunk: a 64-bit hash of each station id and its line. Duplicates are found at the end
+        # by one sort of the hashes; rows whose hashes meet are read again to compare the ids
+        # exactly (a collision is re-checked, never assumed). 12 bytes a station, not the ids.
+        self.id_hashes: list[Any] = []
         self.id_lines: list[Any] = []
+        self.reopen: Callable[[], tuple[Any, Any]] | None = None
+        self.file_name = ""
         self.error_rows: list[Any] = []  # per chunk: which rows already have an error or a warning
         self.warning_rows: list[Any] = []
         self.region_codes: dict[str, int] = {}
@@ -640,8 +646,8 @@ def _rows(counts: Any, ids: Any, regions: Any, lines: Any, readable: Any, state:
     warnings = np.zeros(len(ids), dtype=bool)
     errors |= ~readable
 
-    state.ids.append(ids)
-    state.id_lines.append(lines)
+    state.id_hashes.append(_hash_ids(ids, np))
+    state.id_lines.append(lines.astype(np.uint32) if len(lines) and int(lines.max()) < 2**32 else lines)
 
     keys = regions.tolist()
     new_keys = set(keys) - state.region_bytes.keys()
@@ -808,27 +814,78 @@ def _share(part: Any, whole: Any) -> Any:
     return Fraction(int(part) * 100, int(whole)) if int(whole) else None
 
 
+FNV_OFFSET, FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
+
+
+def _hash_ids(ids: Any, np: Any) -> Any:
+    """FNV-1a over each id's bytes, vectorised over the chunk: one pass per byte position, the
+    padding of the fixed-width field left out (chunks may differ in width)."""
+    hashes = np.full(len(ids), FNV_OFFSET, dtype=np.uint64)
+    if not len(ids):
+        return hashes
+    width = ids.dtype.itemsize
+    matrix = np.ascontiguousarray(ids).view(np.uint8).reshape(len(ids), width)
+    lengths = np.char.str_len(ids)
+    prime = np.uint64(FNV_PRIME)
+    with np.errstate(over="ignore"):  # the multiplication wraps modulo 2^64 by design
+        for column in range(int(lengths.max()) if len(lengths) else 0):
+            inside = lengths > column
+            mixed = (hashes ^ matrix[:, column].astype(np.uint64)) * prime
+            hashes = np.where(inside, mixed, hashes)
+    return hashes
+
+
 def _duplicates(state: _State, collect: _Collector) -> Any:
-    """Every row whose station id an earlier row already used, found in one sort at the end.
+    """Every row whose station id an earlier row already used. One sort of the hashes finds the
+    rows that may repeat; only those are read again, and compared by their exact ids.
     Returns which rows (in reading order) repeat an id."""
     np = state.np
-    if not state.ids:
+    if not state.id_hashes:
         return np.zeros(0, dtype=bool)
-    ids, lines = np.concatenate(state.ids), np.concatenate(state.id_lines)
-    _, first, inverse, counts = np.unique(ids, return_index=True, return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
-    repeated = (counts[inverse] > 1) & (np.arange(len(ids)) != first[inverse])
-    for row in np.nonzero(repeated)[0]:
-        station = _text(ids[row])
-        collect.add(
-            DUPLICATE_ID,
-            f"station id {excerpt(station)} again (first at line {int(lines[first[inverse[row]]])})",
-            int(lines[row]),
-            state.layout.station + 1,
-            station,
-            "station",
-        )
+    hashes, lines = np.concatenate(state.id_hashes), np.concatenate(state.id_lines)
+    order = np.argsort(hashes, kind="stable")  # equal hashes keep reading order
+    ordered = hashes[order]
+    meets = ordered[1:] == ordered[:-1]
+    repeated = np.zeros(len(hashes), dtype=bool)
+    if not meets.any():
+        return repeated
+    in_group = np.zeros(len(order), dtype=bool)
+    in_group[1:] |= meets
+    in_group[:-1] |= meets
+    rows = np.sort(order[in_group])  # the rows that may repeat, in reading order
+    exact = _ids_at(state, {int(lines[r]) for r in rows})
+    first: dict[bytes, int] = {}
+    for row in rows:
+        line = int(lines[row])
+        station = exact.get(line)
+        if station is None:
+            continue
+        if station not in first:
+            first[station] = line
+            continue
+        repeated[row] = True
+        text = _text(station)
+        collect.add(DUPLICATE_ID, f"station id {excerpt(text)} again (first at line {first[station]})", line, state.layout.station + 1, text, "station")
     return repeated
+
+
+def _ids_at(state: _State, wanted: set[int]) -> dict[int, bytes]:
+    """The exact station ids on the wanted lines, read again from the file."""
+    assert state.reopen is not None
+    found: dict[int, bytes] = {}
+    raw, stream = state.reopen()
+    try:
+        with raw, stream:
+            for number, line in enumerate(iter(functools.partial(stream.readline, LINE_LIMIT), ""), 1):
+                if number in wanted:  # as the chunks read it: UTF-8 text, cells trimmed, bytes kept
+                    cells = _cells(line.encode("latin1").decode("utf-8", "replace"))
+                    if isinstance(cells, list) and len(cells) > state.layout.station:
+                        found[number] = cells[state.layout.station].strip().encode("utf-8")
+                    if len(found) == len(wanted):
+                        break
+    except (OSError, EOFError, zlib.error) as error:
+        raise KzvoteError([INPUT_RULES["KZ001"].finding(f"cannot read stations file again: {_reason(error)}", file=state.file_name)]) from None
+    return found
 
 
 def _finish(state: _State, audit: Audit, collect: _Collector) -> None:

@@ -86,3 +86,29 @@ def test_the_roll_up_adds_up_blank_ballots_and_the_ballots_in_the_boxes(cli: Run
     done = cli("audit", write_csv(tmp_path, body, RESULTS_WITH_BLANK), "--format", "json")
     mismatched = {(f["figures"]["area"], f["figures"]["figure"]) for f in json.loads(done.stdout)["findings"] if f["code"] == "KZ811"}
     assert ("the nation", "blank_ballots") in mismatched  # 10 in the stations, 5 published
+
+
+def test_memory_per_station_stays_small_as_the_file_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: the audit keeps 12 bytes a station (an id hash and a line), not the ids. Measured
+    by tracemalloc (numpy reports its buffers to it), so this is a size, not a timing, test."""
+    import subprocess
+    import sys
+    import tracemalloc
+
+    from kzvote import audit as audit_module
+    from kzvote.audit import audit_stations
+    from kzvote.load import load
+
+    monkeypatch.setattr(audit_module, "CHUNK_ROWS", 4096)  # many chunks at both sizes: the chunk itself is no part of the growth
+    peaks = {}
+    for n in (20_000, 80_000):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_stations.py"), str(n), "--seed", "3", "--out", str(folder)], check=True, capture_output=True)
+        results = load(folder / "results.yaml")
+        tracemalloc.start()
+        audit_stations(results, folder / "stations.csv", "stations.csv")
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    per_station = (peaks[80_000] - peaks[20_000]) / 60_000
+    assert per_station < 48, f"{per_station:.0f} bytes a station"  # the ids themselves took ~200
