@@ -19,7 +19,8 @@ KZ815 rollup-region-unpublished   (note) stations of a region that a partial reg
 
 Reading streams in chunks of rows; numpy parses each chunk's counts in C (`numpy.loadtxt`), and every
 relation is one vectorised expression over the chunk. A chunk that numpy cannot parse is read again,
-row by row, to say exactly which cell is wrong. Memory holds one chunk and the set of station ids.
+row by row, to say exactly which cell is wrong. Memory holds one chunk and, for every station,
+a 64-bit hash of its id, its line and two flags (duplicates are confirmed by reading their lines again).
 """
 
 from __future__ import annotations
@@ -842,17 +843,17 @@ def _duplicates(state: _State, collect: _Collector) -> Any:
     np = state.np
     if not state.id_hashes:
         return np.zeros(0, dtype=bool)
-    hashes, lines = np.concatenate(state.id_hashes), np.concatenate(state.id_lines)
-    order = np.argsort(hashes, kind="stable")  # equal hashes keep reading order
-    ordered = hashes[order]
-    meets = ordered[1:] == ordered[:-1]
+    hashes = np.concatenate(state.id_hashes)
+    state.id_hashes.clear()  # each list is now a copy; keeping both would double the peak
+    lines = np.concatenate(state.id_lines)
+    state.id_lines.clear()
+    ordered = np.sort(hashes)
+    shared = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])  # hash values two or more rows have
+    del ordered
     repeated = np.zeros(len(hashes), dtype=bool)
-    if not meets.any():
+    if not len(shared):
         return repeated
-    in_group = np.zeros(len(order), dtype=bool)
-    in_group[1:] |= meets
-    in_group[:-1] |= meets
-    rows = np.sort(order[in_group])  # the rows that may repeat, in reading order
+    rows = np.nonzero(np.isin(hashes, shared))[0]  # the rows that may repeat, in reading order
     exact = _ids_at(state, {int(lines[r]) for r in rows})
     first: dict[bytes, int] = {}
     for row in rows:
@@ -892,6 +893,8 @@ def _finish(state: _State, audit: Audit, collect: _Collector) -> None:
     np = state.np
     errors = (np.concatenate(state.error_rows) if state.error_rows else np.zeros(0, dtype=bool)) | _duplicates(state, collect)
     warnings = np.concatenate(state.warning_rows) if state.warning_rows else np.zeros(0, dtype=bool)
+    state.error_rows.clear()
+    state.warning_rows.clear()
     audit.stations_with_errors = int(errors.sum()) + state.bad_rows
     audit.stations_with_warnings = int((warnings & ~errors).sum())
     # duplicates are found after the reading; keep the station findings in reading order
