@@ -89,7 +89,7 @@ def test_the_roll_up_adds_up_blank_ballots_and_the_ballots_in_the_boxes(cli: Run
 
 
 def test_memory_per_station_stays_small_as_the_file_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 12: the audit keeps 12 bytes a station (an id hash and a line), not the ids. Measured
+    """Issue 12: the audit keeps 14 bytes a station (an id hash, a line, two flags), not the ids. Measured
     by tracemalloc (numpy reports its buffers to it), so this is a size, not a timing, test."""
     import subprocess
     import sys
@@ -111,4 +111,4 @@ def test_memory_per_station_stays_small_as_the_file_grows(tmp_path: Path, monkey
         peaks[n] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     per_station = (peaks[80_000] - peaks[20_000]) / 60_000
-    assert per_station < 48, f"{per_station:.0f} bytes a station"  # the ids themselves took ~200
+    assert per_station < 64, f"{per_station:.0f} bytes a station"  # keeping the ids took 93
