@@ -19,7 +19,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from kzvote.arith import Interval, decimals_of, shorten
-from kzvote.implied import BaseAnalysis, percent_sum_is_off
+from kzvote.implied import BaseAnalysis
 from kzvote.keystroke import corrections
 from kzvote.model import Choice, Path, Results
 from kzvote.relations import Quantity, Ratio, Relation, Sum, System, build
@@ -40,6 +40,14 @@ class Fix:
     @property
     def path(self) -> Path:
         return self.quantity.path
+
+    @property
+    def whole_fit(self) -> tuple[int, int | None]:
+        """The counts that would fit, smallest and largest (None: no upper end)."""
+        assert self.fitting is not None
+        whole = self.fitting.whole_numbers()
+        assert whole is not None  # a count's Fix exists only when some count fits
+        return whole
 
     @property
     def suggestion(self) -> tuple[str, str] | None:
@@ -184,10 +192,6 @@ class Analysis:
             return "other-base"
         return "base-off"
 
-    @property
-    def percent_sum_is_off(self) -> bool:
-        return percent_sum_is_off(self.results)
-
 
 def _groups(system: System) -> list[tuple[Relation, ...]]:
     """Failing relations joined when they read a common figure (through sums too): union-find
@@ -280,16 +284,12 @@ def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interva
     if not system.holds(ratio):
         return None  # the signature is a count and its percent that agree, but not with the rest
     count, sum_value = votes.figure.count, total.value
-    needed = Interval(window.lo + count - sum_value, None if window.hi is None else window.hi + count - sum_value)
-    for relation in system.relations_of(ratio.part):
-        if not isinstance(relation, Ratio):
-            needed = needed.intersect(system.fit(relation, ratio.part))
+    needed = _within_balances(system, ratio.part, Interval(window.lo + count - sum_value, None if window.hi is None else window.hi + count - sum_value))
     whole = needed.intersect(Interval(Fraction(0), None)).whole_numbers()
     if whole is None or whole[1] is None:
         return None
-    keystrokes = tuple((t, how) for t, how in corrections(votes.figure.text, False) if whole[0] <= int(t) <= whole[1])  # type: ignore[operator]
-    count_fix = Fix(votes, needed, keystrokes)
-    corrected = int(count_fix.suggestion[0]) if count_fix.suggestion else (whole[0] + whole[1]) // 2  # type: ignore[operator]
+    count_fix = _count_fix(votes, needed)
+    corrected = int(count_fix.suggestion[0]) if count_fix.suggestion else (whole[0] + whole[1]) // 2
     share = Fraction(corrected * 100, sum_value - count + corrected)
     if system.precision(ratio.percent).holds(share):
         return None  # the count alone would do: no story of two figures
@@ -300,15 +300,8 @@ def _count_and_percent(system: System, ratio: Ratio, total: Sum, window: Interva
 def _outlier_story(system: System, ratio: Ratio, window: Interval) -> Explanation:
     """One outlier share against the base the others put in `window`: its count or its percent."""
     votes, percent = system.quantities[ratio.part], system.quantities[ratio.percent]
-    count_fit = system.precision(ratio.percent).votes_within(window)
-    for relation in system.relations_of(ratio.part):
-        if not isinstance(relation, Ratio):
-            count_fit = count_fit.intersect(system.fit(relation, ratio.part))
-    fixes = []
-    whole = count_fit.whole_numbers()
-    if whole is not None:
-        keystrokes = tuple((t, how) for t, how in corrections(votes.figure.text, False) if whole[0] <= int(t) and (whole[1] is None or int(t) <= whole[1]))
-        fixes.append(Fix(votes, count_fit, keystrokes))
+    count_fit = _within_balances(system, ratio.part, system.precision(ratio.percent).votes_within(window))
+    fixes = [_count_fix(votes, count_fit)] if count_fit.whole_numbers() is not None else []
     count = Fraction(votes.figure.count * 100)
     shares = Interval(Fraction(0) if window.hi is None else count / window.hi, count / window.lo)
     nearest = min(max(Fraction(system.value(ratio.whole)), window.lo), window.hi if window.hi is not None else window.lo)
@@ -329,9 +322,20 @@ def _fix(system: System, path: Path) -> Fix | None:
         keystrokes = tuple((t, how) for t, how in corrections(text, True) if system.fits_percent(path, t, computed))
         return Fix(quantity, None, keystrokes, shorten(computed, quantity.figure.decimals, system.truncate))
     fitting = system.fitting(path)
-    if fitting.empty or fitting.whole_numbers() is None:
-        return None
+    return _count_fix(quantity, fitting) if fitting.whole_numbers() is not None else None
+
+
+def _count_fix(quantity: Quantity, fitting: Interval) -> Fix:
+    """A count that would fit anywhere in `fitting`, with its one-keystroke corrections inside it."""
     lo, hi = fitting.whole_numbers()  # type: ignore[misc]
     # whole bounds once: a few hundred corrections compare as ints, not Fractions
-    keystrokes = tuple((t, how) for t, how in corrections(text, False) if lo <= int(t) and (hi is None or int(t) <= hi))
+    keystrokes = tuple((t, how) for t, how in corrections(quantity.figure.text, False) if lo <= int(t) and (hi is None or int(t) <= hi))
     return Fix(quantity, fitting, keystrokes)
+
+
+def _within_balances(system: System, path: Path, counts: Interval) -> Interval:
+    """`counts` narrowed by the balances that read the count itself (regions against the nation)."""
+    for relation in system.relations_of(path):
+        if not isinstance(relation, Ratio):
+            counts = counts.intersect(system.fit(relation, path))
+    return counts

@@ -86,7 +86,7 @@ def build(raw: dict[str, Any], reader: Problems) -> Results | None:
         authority=_text(election_raw, "authority"),
         announced=_date(election_raw, "announced"),
         correction=_text(election_raw, "correction"),
-        round=_round(election_raw, reader),
+        round=round_figure.count if (round_figure := _figure(election_raw, "round")) else 1,  # at least 1: the schema says so
         rounding=_text(election_raw, "rounding") or "nearest",
     )
     candidates = tuple(
@@ -132,13 +132,6 @@ def build(raw: dict[str, Any], reader: Problems) -> Results | None:
 
 def _shares(item: dict[str, Any]) -> dict[str, Figure]:
     return {kind: figure for kind in PERCENT_BASES if (figure := _figure(item, f"percent_of_{kind}")) is not None}
-
-
-def _round(election: dict[str, Any], reader: Problems) -> int:
-    figure = _figure(election, "round")
-    if figure is None:
-        return 1
-    return figure.count  # at least 1: the schema says so
 
 
 def _name_index(candidates: tuple[Choice, ...], reader: Problems) -> dict[str, str]:

@@ -14,7 +14,7 @@ that is a member of a sum moves the sum with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -88,10 +88,6 @@ class Linear:
 Relation = Union[Ratio, Linear]
 
 
-def _paths_of(term: Term) -> tuple[Path, ...]:
-    return term.members if isinstance(term, Sum) else (term,)
-
-
 @dataclass
 class System:
     """The figures of one results file and every relation among them."""
@@ -150,9 +146,6 @@ class System:
             # a share also rests on what it is a share of, and (of valid votes) on the list of choices
             structure += (("election", "percent_of"),) + ((("candidates",),) if isinstance(relation.whole, Sum) else ())
         return self.direct(relation) + tuple(p for s in self.sums(relation) for p in s.patterns) + structure
-
-    def touches(self, relation: Relation, path: Path) -> bool:
-        return path in self.direct(relation) or any(s in self.sums(relation) for s in self.sums_of.get(path, ()))
 
     @cached_property
     def _direct_index(self) -> dict[Path, list[Relation]]:
@@ -393,11 +386,6 @@ def _base_name(whole: Term) -> str:
     return FIELD_LABELS[str(whole[-1])]
 
 
-def _decimals(text: str) -> int:
-    _, dot, fraction = text.partition(".")
-    return len(fraction) if dot else 0
-
-
 def _shift(interval: Interval, by: int) -> Interval:
     if interval.empty:
         return interval
@@ -528,15 +516,3 @@ def _counts_relations(system: System, counts: dict[str, Path | None], path: Path
     percent = path + ("turnout_percent",)
     if percent in system.quantities:
         system.relations.append(Ratio("KZ301", percent, where, cast, registered, percent, "turnout"))
-
-
-def base_label(kind: str) -> str:
-    return BASE_NAMES[kind]
-
-
-def relations_reading(system: System, path: Path) -> Iterator[Relation]:
-    """Every relation that reads the figure at `path`, directly or through a sum."""
-    sums = {id(s) for s in system.sums_of.get(path, ())}
-    for relation in system.relations:
-        if path in system.direct(relation) or any(id(s) in sums for s in system.sums(relation)):
-            yield relation

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kzvote import fmt
-from kzvote.arith import Interval, Precision, agrees, consensus, format_fixed, one_digit_edits, round_half_up, unique_slip
+from kzvote.arith import Interval, Precision, consensus, format_fixed, one_digit_edits, round_half_up, unique_slip
 from kzvote.checks.rule import Context, Rule
 from kzvote.findings import Finding, Severity
 from kzvote.model import Counts, Figure, Path, Results, Source
@@ -191,7 +191,7 @@ def _compare(kind: str, exact: Fraction | int | None, source: Source, reported: 
         if reported.value == exact:
             return Comparison(source, reported, AGREES, path)
         return Comparison(source, reported, DIFFERS_STATUS, path, reported.count - exact, _count_remark(reported.count, int(exact)))
-    if agrees(Fraction(exact), reported.value, reported.decimals, truncate):  # type: ignore[arg-type]
+    if Precision.of(reported.text, truncate).holds(Fraction(exact)):
         return Comparison(source, reported, AGREES, path)
     return Comparison(source, reported, DIFFERS_STATUS, path, reported.value - exact, _percent_remark(reported, Fraction(exact), truncate))
 
@@ -264,7 +264,7 @@ def _self_consistency(ctx: Context, source: Source) -> Iterator[Finding]:
         computed = turnout_share(counts)
         if computed is None or counts.turnout_percent is None:
             continue
-        if not agrees(computed, counts.turnout_percent.value, counts.turnout_percent.decimals, ctx.results.election.truncates):  # type: ignore[arg-type]
+        if not Precision.of(counts.turnout_percent.text, ctx.results.election.truncates).holds(computed):
             yield INCONSISTENT(
                 ctx,
                 f"{source.id}: its own {name} figures disagree: {fmt.count(counts.ballots_cast.count)} / {fmt.count(counts.registered.count)} = {fmt.percent(computed)}%, not {counts.turnout_percent.text}%",  # type: ignore[union-attr]

@@ -76,8 +76,10 @@ class Tally:
     def base(self) -> int | None:
         return self.base_value(self.base_kind)
 
-    def share(self, choice: Choice) -> Fraction | None:
-        return share(choice.votes.count, self.base) if self.base is not None else None
+    def share(self, choice: Choice, kind: str | None = None) -> Fraction | None:
+        """The choice's votes as a share of the declared base, or of another base `kind`."""
+        base = self.base if kind is None else self.base_value(kind)
+        return share(choice.votes.count, base) if base is not None else None
 
     def ranked(self) -> list[Choice]:
         """Candidates by votes, most first; ties keep ballot order. Against all is not a candidate."""

@@ -68,15 +68,9 @@ def _alternatives(fix: Fix) -> str:
     if fix.suggestion and fix.quantity.is_percent:
         text, how = fix.suggestion
         return f"did you mean {_shown(fix, text)} ({how})?"
-    if fix.quantity.is_percent:
-        fits = f"{fix.fitting_percent}% would fit"
-    else:
-        assert fix.fitting is not None
-        whole = fix.fitting.whole_numbers()
-        assert whole is not None
-        fits = f"{fmt.whole_range(*whole)} would fit" if whole[1] is not None else f"{fmt.count(whole[0])} or more would fit"
-        if _looks_rounded(fix.quantity.figure.count, whole):
-            fits += f" ({fmt.count(fix.quantity.figure.count)} looks rounded)"
+    fits = f"{_fitting(fix)} would fit"
+    if not fix.quantity.is_percent and _looks_rounded(fix.quantity.figure.count, fix.whole_fit):
+        fits += f" ({fmt.count(fix.quantity.figure.count)} looks rounded)"
     if fix.suggestion:
         text, how = fix.suggestion
         return f"{fits} — did you mean {_shown(fix, text)} ({how})?"
@@ -108,9 +102,8 @@ def _fix_figures(fix: Fix) -> dict[str, FigureValue]:
         figures["fit_percent"] = fmt.as_number(Fraction(fix.fitting_percent)) if fix.fitting_percent else None
         figures["suggestion"] = fmt.as_number(Fraction(suggestion[0])) if suggestion else None
     else:
-        whole = fix.fitting.whole_numbers() if fix.fitting is not None else None
         field = "votes" if fix.path[-2:-1] == ("votes",) or fix.path[-1] == "votes" else str(fix.path[-1])
-        figures[f"fit_{field}_min"], figures[f"fit_{field}_max"] = whole if whole else (None, None)
+        figures[f"fit_{field}_min"], figures[f"fit_{field}_max"] = fix.whole_fit
         figures["suggestion"] = int(suggestion[0]) if suggestion else None
     return figures
 
@@ -169,9 +162,8 @@ def _joint(ctx: Context, explanation: Explanation) -> Finding:
     system = ctx.analysis.system
     count, percent = explanation.fixes
     subject = count.quantity.subject
-    assert explanation.base_window is not None and count.fitting is not None
-    needed = count.fitting.whole_numbers()
-    assert needed is not None
+    assert explanation.base_window is not None
+    needed = count.whole_fit
     message = (
         f"{subject}: {fmt.votes(count.quantity.figure.count)} and {percent.quantity.figure.text}% agree with each other but not with "
         f"the other percentages, which agree on a base of {fmt.base_range(explanation.base_window)} ({_what_fails(system, explanation, explanation.relations[0])}); "
@@ -192,9 +184,12 @@ def _would_fit(fix: Fix) -> str:
         return _shown(fix, fix.suggestion[0])
     if 1 < len(fix.distinct_keystrokes) <= 3:
         return " or ".join(_shown(fix, t) for t, _ in fix.distinct_keystrokes)
+    return _fitting(fix)
+
+
+def _fitting(fix: Fix) -> str:
+    """What would fit, as a value or a range: "81.31%", "167,925–168,230", "5 or more"."""
     if fix.quantity.is_percent:
         return f"{fix.fitting_percent}%"
-    assert fix.fitting is not None
-    whole = fix.fitting.whole_numbers()
-    assert whole is not None
-    return fmt.whole_range(*whole) if whole[1] is not None else f"{fmt.count(whole[0])} or more"
+    lo, hi = fix.whole_fit
+    return fmt.whole_range(lo, hi) if hi is not None else f"{fmt.count(lo)} or more"

@@ -43,7 +43,6 @@ def _mismatch(ctx: Context, ratio: Ratio) -> Finding:
     """A share that does not fit, in its own words, with the counts that would fit it."""
     system = ctx.analysis.system
     votes = system.value(ratio.part)
-    base = system.value(ratio.whole)
     published = system.percent(ratio.percent)
     decimals = published.decimals
     computed = system.share(ratio)
@@ -62,14 +61,8 @@ def _mismatch(ctx: Context, ratio: Ratio) -> Finding:
         ctx,
         ratio,
         fit_text,
-        {
-            "votes": votes,
-            "base": base,
+        {  # beside the relation's own figures (System.figures)
             "base_kind": ctx.tally.base_kind,
-            "share": fmt.as_number(computed),
-            "published": fmt.as_number(published.value),  # type: ignore[arg-type]
-            "published_decimals": decimals,
-            "difference": fmt.as_number(None if computed is None else computed - published.value),
             "fit_votes_min": None if fitting is None else fitting[0],
             "fit_votes_max": None if fitting is None else fitting[1],
             "fit_percent": fmt.as_number(Fraction(shorten(computed, decimals, system.truncate))) if computed is not None else None,

@@ -24,21 +24,13 @@ def check(ctx: Context) -> Iterator[Finding]:
     for scope in ("national", "regions"):
         for ratio in TURNOUT_MISMATCH.failing(ctx, scope):
             assert isinstance(ratio, Ratio)
-            cast, registered = system.value(ratio.part), system.value(ratio.whole)
-            published = system.percent(ratio.percent)
             fitting = system.fit(ratio, ratio.part).whole_numbers()
             fit_text = f"; {fmt.whole_range(*fitting)} ballots cast would fit" if fitting and fitting[1] is not None else ""
-            computed = system.share(ratio)
             yield TURNOUT_MISMATCH.broken(
                 ctx,
                 ratio,
                 fit_text,
-                {
-                    "ballots_cast": cast,
-                    "registered": registered,
-                    "turnout": fmt.as_number(computed),
-                    "published": fmt.as_number(published.value),  # type: ignore[arg-type]
-                    "published_decimals": published.decimals,
+                {  # beside the relation's own figures (System.figures)
                     "fit_ballots_cast_min": fitting[0] if fitting else None,
                     "fit_ballots_cast_max": fitting[1] if fitting else None,
                 },

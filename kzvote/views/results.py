@@ -7,7 +7,6 @@ from fractions import Fraction
 from typing import Any
 
 from kzvote import fmt
-from kzvote.arith import share
 from kzvote.findings import Finding, Severity
 from kzvote.model import Choice, Counts, Figure, Results
 from kzvote.schema import BASE_KINDS, BASE_NAMES
@@ -105,8 +104,7 @@ def _other_shares(choice: Choice, results: Results) -> dict[str, Any]:
     """Each further published share: computed at its base, as published, and whether it fits."""
     row: dict[str, Any] = {}
     for kind in _other_kinds(results):
-        base = results.tally.base_value(kind)
-        computed = share(choice.votes.count, base) if base is not None else None
+        computed = results.tally.share(choice, kind)
         row[f"computed_of_{kind}"] = Percent(computed, 2, results.election.truncates) if computed is not None else None
         row[f"published_of_{kind}"] = _published(choice.shares.get(kind))
         row[f"published_decimals_of_{kind}"] = choice.shares[kind].decimals if kind in choice.shares else None
