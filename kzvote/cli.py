@@ -318,6 +318,10 @@ def audit(
             "--limit", min=0, help="Station findings shown in table and markdown output (json and csv keep the first 10,000 of each code, and count the rest)."
         ),
     ] = 20,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Processes reading a plain CSV of 24 MB or more (0: one per CPU core; 1: no second process).", show_default=False),
+    ] = 0,
     format: FormatOpt = None,
     no_color: NoColorOpt = False,
     strict: StrictOpt = None,
@@ -337,7 +341,7 @@ def audit(
         _report_unreadable(error, path)
     try:
         with _progress(csv_path) as advance:
-            result = audit_stations(results, csv_path, str(csv_path), advance)
+            result = audit_stations(results, csv_path, str(csv_path), advance, jobs)
     except KzvoteError as error:
         if stations is None:
             error = audit_module.at_stations_key(error, results)

@@ -14,8 +14,9 @@ import pytest
 from typer.testing import Result
 
 from conftest import ROOT, SHARED
-from kzvote import audit as audit_module
 from kzvote.audit import audit_stations
+from kzvote.audit import source as audit_source
+from kzvote.audit import stations as audit_stations_module
 from kzvote.load import load
 
 Run = Callable[..., Result]
@@ -81,7 +82,7 @@ def test_all_planted_faults_together(cli: Run, tmp_path: Path, seed: int) -> Non
 
 def test_chunk_boundaries_keep_lines_and_duplicates(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     results, planted = make(tmp_path, 700, 9, *FAULTS)
-    monkeypatch.setattr(audit_module, "CHUNK_ROWS", 64)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", 64 * 64)
     _, doc = audit_json(cli, results)
     assert found(doc) == expected(planted)
 
@@ -210,7 +211,7 @@ def test_no_stations_file(cli: Run, tmp_path: Path) -> None:
 def test_findings_are_capped_per_code_but_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rows = "".join(f"N-{i},North,1000,800,100,440,260\n" for i in range(30))
     results = load(write_csv(tmp_path, HEADER + rows))
-    monkeypatch.setattr(audit_module, "KEEP_PER_CODE", 5)
+    monkeypatch.setattr(audit_stations_module, "KEEP_PER_CODE", 5)
     result = audit_stations(results, tmp_path / "stations.csv", "stations.csv")
     assert result.counts["KZ806"] == 30
     assert sum(1 for f in result.findings if f.code == "KZ806") == 5

@@ -15,7 +15,8 @@ from test_audit import GOOD, HEADER, write_csv
 from typer.testing import Result
 
 from conftest import ROOT, SHARED
-from kzvote import audit as audit_module
+from kzvote.audit import source as audit_source
+from kzvote.audit import stations as audit_stations_module
 
 Run = Callable[..., Result]
 RU2018 = SHARED / "data" / "ru2018-stations.csv.gz"
@@ -185,7 +186,7 @@ def test_a_line_break_in_quotes_keeps_later_lines_right(cli: Run, tmp_path: Path
 
 @pytest.mark.parametrize("chunk", [1, 65_536])
 def test_text_cells_are_trimmed_like_counts(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr(audit_module, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", chunk)
     assert audit_doc(cli, write_csv(tmp_path, HEADER + "N-1 ,North ,1000, 800,10,530,260\n" + SOUTH))[0] == 0
     _, doc = audit_doc(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,530,260\n N-1 ,South,1000,700,10,470,220\n"))
     assert station_findings(doc) == [("KZ802", 3, 1)]
@@ -196,7 +197,7 @@ def test_text_cells_are_trimmed_like_counts(cli: Run, tmp_path: Path, monkeypatc
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 65_536])
 def test_blank_and_whitespace_lines_are_skipped_everywhere(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
-    monkeypatch.setattr(audit_module, "CHUNK_ROWS", chunk)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", chunk)
     body = HEADER + "   \nN-1,North,1000,800,10,530,260\n\n \t\n" + " " * 30 + "\nS-1,South,1000,700,10,470,221\n  \n"
     code, doc = audit_doc(cli, write_csv(tmp_path, body))
     assert station_findings(doc) == [("KZ803", 7, 5)]
@@ -279,7 +280,7 @@ def test_stations_of_an_unlisted_region_are_not_published(cli: Run, tmp_path: Pa
 
 
 def test_capped_findings_are_counted_truthfully(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(audit_module, "KEEP_PER_CODE", 5)
+    monkeypatch.setattr(audit_stations_module, "KEEP_PER_CODE", 5)
     rows = "".join(f"N-{i},North,1000,800,100,440,260\n" for i in range(30))
     results = write_csv(tmp_path, HEADER + rows)
     _, doc = audit_doc(cli, results)
@@ -318,7 +319,7 @@ def test_planted_faults_are_found_in_a_gzip_file_across_chunks(cli: Run, tmp_pat
     args = [sys.executable, str(ROOT / "bench" / "make_stations.py"), "700", "--seed", "9", "--out", str(tmp_path), "--gzip"]
     subprocess.run(args + [arg for fault in FAULTS for arg in ("--plant", fault)], check=True, capture_output=True)
     assert (tmp_path / "stations.csv.gz").read_bytes()[:2] == b"\x1f\x8b"
-    monkeypatch.setattr(audit_module, "CHUNK_ROWS", 64)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", 64 * 64)
     _, doc = audit_doc(cli, tmp_path / "results.yaml")
     assert found(doc) == expected(json.loads((tmp_path / "planted.json").read_text()))
 

@@ -95,11 +95,11 @@ def test_memory_per_station_stays_small_as_the_file_grows(tmp_path: Path, monkey
     import sys
     import tracemalloc
 
-    from kzvote import audit as audit_module
     from kzvote.audit import audit_stations
+    from kzvote.audit import source as audit_source
     from kzvote.load import load
 
-    monkeypatch.setattr(audit_module, "CHUNK_ROWS", 4096)  # many chunks at both sizes: the chunk itself is no part of the growth
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", 4096 * 64)  # many blocks at both sizes: the block itself is no part of the growth
     peaks = {}
     for n in (20_000, 80_000):
         folder = tmp_path / str(n)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kzvote import audit as audit_module
 from kzvote.audit import NATION, Audit
+from kzvote.audit import stations as audit_stations_module
 from kzvote.text import excerpt
 from kzvote.views import Column, Table, View, header
 
@@ -78,7 +78,7 @@ def audit(a: Audit, limit: int) -> View:
     facts = [
         ("Stations", f"{a.rows:,} rows read from {a.stations_file}; {a.stations_with_errors:,} with errors, {a.stations_with_warnings:,} with warnings only"),
     ]
-    keep = audit_module.KEEP_PER_CODE
+    keep = audit_stations_module.KEEP_PER_CODE
     if a.dropped:
         dropped = ", ".join(f"{count:,} {code}" for code, count in a.truncated.items())
         facts.append(("Kept", f"the first {keep:,} station findings of each code; {a.dropped:,} more were counted, not kept ({dropped})"))

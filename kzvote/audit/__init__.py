@@ -1,0 +1,173 @@
+"""Tabulation audit: polling-station protocols (CSV) checked one by one and rolled up against the
+published regional and national totals.
+
+KZ801 station-bad-cell            (error) a count cell that is empty, negative or not a whole number
+KZ802 station-duplicate-id        (error) a station id used by an earlier row
+KZ803 station-unbalanced          (error) valid + blank + invalid differ from ballots cast (ballots in boxes, when given)
+KZ804 station-cast-exceeds-registered (error) more ballots cast than registered voters: turnout over 100%
+KZ805 station-received-unbalanced (warning) ballots received differ from cast + cancelled (+ lost - unaccounted)
+KZ806 station-invalid-share-high  (warning) more than 10% of the ballots cast are invalid
+KZ807 station-unknown-region      (error) a region the results file does not have (once per name)
+KZ808 station-bad-row             (error) a row with more or fewer cells than the header
+KZ809 station-columns-swapped     (error) registered and ballots cast look swapped: swapping them back fits
+KZ810 station-in-boxes-exceed-cast (warning) more ballots found in the boxes than were issued
+KZ811 rollup-mismatch             (error) the stations of a region (or all) add up to another total than published
+KZ812 rollup-station-count        (error) the number of stations differs from polling_stations
+KZ813 rollup-region-missing       (error) a region of the results file has no stations in the CSV
+KZ814 rollup-unconfirmed          (note) a total that unreadable stations keep from being confirmed
+KZ815 rollup-region-unpublished   (note) stations of a region that a partial regions: list leaves out
+
+The pipeline, one module each: `source` finds and opens the file and cuts it into blocks of whole
+lines (and, for a large plain file, into byte ranges, one per process); `parse` turns a block into
+arrays (numpy parses a plain block in one C call; any other is read line by line, to locate every
+fault); `stations` checks every relation of a block as one vectorised expression and keeps, per
+station, only a 64-bit hash of its id, its line and two flags; `rollup` finds duplicate ids (rows
+whose hashes meet are read again and compared exactly) and compares the sums with the totals.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import zlib
+from collections.abc import Callable
+from pathlib import Path as FilePath
+from typing import Any
+
+from kzvote.audit.result import NATION, Area, Audit
+from kzvote.audit.rules import RULES
+from kzvote.audit.source import COUNT_COLUMNS, Layout, Range, at_stations_key, read_layout, stations_path
+from kzvote.audit.stations import Part
+from kzvote.errors import KzvoteError
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "NATION",
+    "RULES",
+    "Area",
+    "Audit",
+    "Layout",
+    "at_stations_key",
+    "audit_stations",
+    "read_layout",
+    "stations_path",
+]
+
+Progress = Callable[[int], None]
+
+
+def audit_stations(results: Any, path: FilePath, display_name: str, on_progress: Progress | None = None, jobs: int = 0) -> Audit:
+    """Audit the station CSV at path (plain or gzip). on_progress gets the bytes of the file read
+    since its last call, compressed bytes for gzip, so a bar can run against the file's size.
+    jobs: processes to read a plain file with; 0 is one per core the file is large enough for."""
+    import numpy as np  # only the audit needs it; see README, Performance
+
+    from kzvote.audit.rollup import finish
+    from kzvote.audit.source import ids_at, open_stations, read_header, survey
+
+    audit = Audit(results, display_name)
+    raw, stream = open_stations(path, display_name)
+    with raw, stream:
+        layout = read_layout(read_header(stream, display_name), results, display_name)
+        rows, ranges = survey(path, stream, _parts(stream, jobs))
+        known = {r.name for r in results.regions}
+        whole = Part(layout, known, display_name, np, rows)
+        children = [_start(path, display_name, piece, layout, known) for piece in ranges[1:]]
+        try:
+            _read(stream, ranges[0], whole, raw, on_progress)
+            for child in children:
+                _merge_child(whole, child, display_name)
+        finally:
+            for process, _ in children:
+                process.kill()
+                process.join()
+    if on_progress and len(ranges) > 1:
+        on_progress(os.stat(path).st_size - (ranges[1].start))
+    finish(whole, audit, functools.partial(ids_at, path, display_name, station_column=layout.station))
+    audit.rows = audit.national.stations  # every row but blank lines
+    return audit
+
+
+def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: Progress | None = None) -> None:
+    """Check every row of one range of the file into part."""
+    from kzvote.audit.parse import parse_block
+    from kzvote.audit.source import blocks, reason, unreadable
+    from kzvote.audit.stations import check_rows
+
+    next_line, consumed = piece.first_line, 0
+    try:
+        for block, first_line in blocks(stream, piece.first_line, None if piece.end is None else piece.end - piece.start):
+            parsed = parse_block(block, first_line, part, part.np)
+            if parsed is not None:
+                check_rows(parsed, part)
+            next_line = first_line + block.count(b"\n")
+            if on_progress and raw is not None:
+                position = raw.tell()
+                on_progress(position - consumed)
+                consumed = position
+    except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
+        where = f" after line {next_line - 1}" if next_line > 2 else ""
+        raise unreadable(part.file_name, f"cannot read stations file{where}: {reason(error)}", next_line) from None
+
+
+def _parts(stream: Any, jobs: int) -> int:
+    """How many processes read the file: one per core (or jobs), each with PART_BYTES at least;
+    a gzip stream cannot be entered in the middle, so it is read by one."""
+    from kzvote.audit import source
+
+    if source.is_gzip(stream) or not hasattr(os, "fork"):
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    size = os.fstat(stream.fileno()).st_size
+    return max(1, min(jobs or cores, size // source.PART_BYTES))
+
+
+def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str]) -> tuple[Any, Any]:
+    """A forked process reading one range; it sends its part back whole, or the findings that
+    stopped it. Fork, not spawn: the child starts with numpy and the results already loaded."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, known), daemon=True)
+    process.start()
+    sender.close()
+    return process, receiver
+
+
+def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str]) -> None:
+    import traceback
+
+    import numpy as np
+
+    from kzvote.audit.source import open_stations
+
+    try:
+        part = Part(layout, known, display_name, np, piece.rows)
+        raw, stream = open_stations(path, display_name)
+        with raw:
+            raw.seek(piece.start)
+            _read(raw, piece, part)
+        sender.send(("part", part))
+    except KzvoteError as error:
+        sender.send(("error", error.findings))
+    except BaseException:  # a bug: the parent reports it (exit 3), with this trace
+        sender.send(("bug", traceback.format_exc()))
+    finally:
+        sender.close()
+
+
+def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str) -> None:
+    from kzvote.audit.source import unreadable
+    from kzvote.audit.stations import merge
+
+    process, receiver = child
+    try:
+        kind, payload = receiver.recv()
+    except EOFError:  # the child died before saying anything: killed, or out of memory
+        raise unreadable(display_name, f"a process reading part of the file ended without a result (exit code {process.exitcode})") from None
+    if kind == "error":
+        raise KzvoteError(payload)
+    if kind == "bug":
+        raise RuntimeError(f"a process reading part of the file failed:\n{payload}")
+    merge(whole, payload)

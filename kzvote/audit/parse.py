@@ -1,0 +1,208 @@
+"""A block of station lines to arrays: counts, ids, regions, line numbers, and which rows are readable.
+
+The common block is plain (no quote, no control character, no blank line, UTF-8): numpy parses it
+in one C call, every cell of every row at once, as a record of fixed-width fields. Any other block
+is read line by line, to say exactly which row or cell is wrong and to read the rest.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kzvote.audit.rules import BAD_CELL, BAD_ROW
+from kzvote.audit.source import LINE_LIMIT, cells, check_utf8
+from kzvote.load import GROUPED_COUNT
+from kzvote.text import describe_char, excerpt
+
+if TYPE_CHECKING:
+    from kzvote.audit.stations import Part
+
+# The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
+MAX_COUNT = 99_999_999_999
+MAX_COUNT_DIGITS = len(str(MAX_COUNT))  # checked before int(), which refuses 4,300 digits and more
+DIGITS = re.compile(r"\s*[0-9]+\s*")
+SUBJECT_LIMIT = 80  # characters of a station id a finding carries as its subject
+# The characters kzvote.text refuses, as they stand in a row read as latin1: C0 (tab too), DEL and a
+# carriage return that ends no line as themselves; C1, the line separators and the bidi marks as
+# their UTF-8 bytes. numpy would also drop a trailing NUL from an id, merging "06-1\0" into "06-1".
+ROW_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+# The bytes a plain block may hold: deleting them leaves a block's C0 controls and DEL.
+PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r" + bytes(range(0x80, 0x100))
+MULTIBYTE_CONTROL = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+class Parsed(NamedTuple):
+    counts: Any  # int64, one row per station, one column per counted figure (Layout.counted)
+    ids: Any  # UTF-8 bytes, trimmed
+    regions: Any  # UTF-8 bytes, as written
+    lines: Any  # int64 line numbers
+    readable: Any  # bool: every count cell of the row is a plain number
+
+
+def parse_block(block: bytes, first_line: int, part: Part, np: Any) -> Parsed | None:
+    """The rows of a block of whole lines (None when it holds no row). Findings about rows that
+    cannot be read go to part; a block that is not UTF-8 stops the audit (KzvoteError)."""
+    if _plain(block, np):
+        rows = block.count(b"\n")
+        parsed = _fast(block.decode("latin1"), rows, part, np)
+        if parsed is not None:
+            return parsed._replace(lines=np.arange(first_line, first_line + rows, dtype=np.int64))
+    return _careful(block.decode("latin1").split("\n")[:-1], first_line, part, np)
+
+
+def _plain(block: bytes, np: Any) -> bool:
+    """Whether numpy can take the block as it is: each check is one pass in C."""
+    if b'"' in block or block.translate(None, PRINTABLE_BYTES):
+        return False
+    if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
+        return False
+    if not block.isascii():
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        if MULTIBYTE_CONTROL.search(block):
+            return False
+    # numpy skips an empty line unseen (and with it the line numbers): find blank and overlong lines
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+    lengths = np.diff(ends, prepend=-1)
+    return bool(lengths.min() > 2 and lengths.max() <= LINE_LIMIT)
+
+
+def _careful(pieces: list[str], first_line: int, part: Part, np: Any) -> Parsed | None:
+    """Line by line: blank lines skipped, overlong and control-character rows refused, then the
+    rest parsed by numpy if it can, else row by row."""
+    lines, numbers = _sift(pieces, first_line, part)
+    if not lines:
+        return None
+    text = "".join(lines)
+    check_utf8(text, lines, numbers, part.file_name)
+    if ROW_CONTROL.search(text):
+        lines, numbers = _refuse_control_rows(lines, numbers, part)
+        if not lines:
+            return None
+        text = "".join(lines)
+    # numpy cannot tell commas inside quotes from separators: quoted rows go the slow way
+    parsed = _fast(text, len(lines), part, np) if '"' not in text else None
+    if parsed is None:
+        return _slow(lines, numbers, part, np)
+    return parsed._replace(lines=np.array(numbers, dtype=np.int64))
+
+
+def _sift(pieces: list[str], first_line: int, part: Part) -> tuple[list[str], list[int]]:
+    """The rows among the lines (each given back its "\\n"), with their numbers. A blank line is
+    skipped; a line over LINE_LIMIT is a row error."""
+    lines: list[str] = []
+    numbers: list[int] = []
+    for number, piece in enumerate(pieces, first_line):
+        if len(piece) >= LINE_LIMIT:
+            part.add(BAD_ROW, f"a line longer than {LINE_LIMIT:,} characters; no station row is that long", number, 1, "")
+            part.unreadable_row(None, number)
+        elif piece.strip():
+            lines.append(piece + "\n")
+            numbers.append(number)
+    return lines, numbers
+
+
+def _refuse_control_rows(lines: list[str], numbers: list[int], part: Part) -> tuple[list[str], list[int]]:
+    """Rows holding a control character are row errors (their stations unreadable), not data."""
+    kept_lines: list[str] = []
+    kept_numbers: list[int] = []
+    for line, number in zip(lines, numbers):
+        found = ROW_CONTROL.search(line.removesuffix("\n").removesuffix("\r"))
+        if found is None:
+            kept_lines.append(line)
+            kept_numbers.append(number)
+            continue
+        char = found.group().encode("latin1").decode("utf-8")
+        part.add(BAD_ROW, f"holds {describe_char(char)}, a control or bidi character; a station row is plain text", number, found.start() + 1, "")
+        part.unreadable_row(None, number)
+    return kept_lines, kept_numbers
+
+
+def _fast(text: str, rows: int, part: Part, np: Any) -> Parsed | None:
+    """One C pass of numpy over the lines, or None when some row is not plain counts in the
+    header's number of cells (numpy refuses a row with more or fewer cells)."""
+    layout = part.layout
+    while True:
+        # Fixed-width byte fields keep ids and regions out of Python objects; narrow ones sort
+        # fast. A field that fills its width may have been cut: read the lines again, wider.
+        fields = [
+            (f"c{index}", f"S{part.id_width}" if index == layout.station else f"S{part.region_width}" if index == layout.region else np.int64)
+            for index in range(len(layout.header))
+        ]
+        try:
+            table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.dtype(fields), ndmin=1, comments=None, encoding=None)
+        except ValueError:
+            return None
+        ids, regions = table[f"c{layout.station}"], table[f"c{layout.region}"]
+        id_full = np.char.str_len(ids).max() >= part.id_width
+        region_full = np.char.str_len(regions).max() >= part.region_width
+        if not (id_full or region_full):
+            break
+        longest = max(map(len, text.split("\n")))
+        part.id_width = longest if id_full else part.id_width
+        part.region_width = longest if region_full else part.region_width
+    counts = np.stack([table[f"c{column}"] for column in layout.columns], axis=1)
+    ids = np.char.strip(ids)  # text cells are trimmed like counts (regions: by name)
+    return Parsed(counts, ids, regions, None, np.ones(rows, dtype=bool))
+
+
+def _slow(lines: list[str], numbers: list[int], part: Part, np: Any) -> Parsed:
+    """Row by row, to name every cell that is not a plain count and every row that does not fit."""
+    layout = part.layout
+    width = len(layout.header)
+    counts, ids, regions, readable, line_numbers = [], [], [], [], []
+    for line, text in zip(numbers, (line.encode("latin1").decode("utf-8") for line in lines)):
+        row = cells(text)
+        if isinstance(row, int):
+            part.add(BAD_ROW, "a quote opens here and is not closed on this line; one station is one line, so a cell cannot hold a line break", line, row, "")
+            before = cells(text[: row - 1])  # the cells before the quote still say which region
+            part.unreadable_row(before[layout.region] if isinstance(before, list) and len(before) > layout.region + 1 else None, line)
+            continue
+        row = [cell.strip() for cell in row]
+        if len(row) != width:
+            station = row[layout.station] if len(row) > layout.station else ""
+            part.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, subject(station))
+            part.unreadable_row(row[layout.region] if len(row) > layout.region else None, line)
+            continue
+        values, ok = [], True
+        for name, column in zip(layout.counted, layout.columns):
+            cell = row[column]
+            if len(cell) <= MAX_COUNT_DIGITS and DIGITS.fullmatch(cell) and int(cell) <= MAX_COUNT:
+                values.append(int(cell))
+                continue
+            ok = False
+            values.append(0)
+            part.add(BAD_CELL, _cell_complaint(name, cell), line, column + 1, subject(row[layout.station]), name)
+        counts.append(values)
+        ids.append(row[layout.station].encode("utf-8"))
+        regions.append(row[layout.region].encode("utf-8"))
+        readable.append(ok)
+        line_numbers.append(line)
+    array = np.array(counts, dtype=np.int64).reshape(len(counts), len(layout.counted))
+    return Parsed(array, np.array(ids, dtype=bytes), np.array(regions, dtype=bytes), np.array(line_numbers, dtype=np.int64), np.array(readable, dtype=bool))
+
+
+def _cell_complaint(name: str, cell: str) -> str:
+    text = cell.strip()
+    if not text:
+        return f"{name} is empty"
+    if re.fullmatch(r"-[0-9]+", text):
+        return f"{name} is negative ({excerpt(text)})"
+    if DIGITS.fullmatch(text):
+        return too_large(name, text)
+    if GROUPED_COUNT.fullmatch(text):
+        return f"{name} '{excerpt(cell)}' is not a plain number; write {excerpt(re.sub(r'[^0-9]', '', text))}"
+    return f"{name} '{excerpt(cell)}' is not a whole number"
+
+
+def too_large(name: str, text: str) -> str:
+    return f"{name} {excerpt(text)} is too large: no polling station counts more than {MAX_COUNT:,}"
+
+
+def subject(text: str) -> str:
+    """A station id as a finding's subject: the exact text (renderers escape it), cut short."""
+    return text if len(text) <= SUBJECT_LIMIT else text[: SUBJECT_LIMIT - 1] + "…"

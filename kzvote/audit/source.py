@@ -1,0 +1,337 @@
+"""Where the station CSV is, how it is opened (plain or gzip), its header, and its lines in blocks.
+
+The file is read as bytes: whole lines in blocks of about BLOCK_BYTES, each with the number of its
+first line. A plain file large enough is cut into byte ranges at line ends, one per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any, BinaryIO
+
+from kzvote.audit.rules import BAD_ROW
+from kzvote.build import did_you_mean, resolve_name
+from kzvote.errors import KzvoteError
+from kzvote.findings import Finding, Position, Rule
+from kzvote.load import INPUT_RULES
+from kzvote.model import AGAINST_ALL, Results
+from kzvote.readfile import NotRegularFile, open_regular
+from kzvote.text import excerpt
+
+BLOCK_BYTES = 4 << 20  # read at a time; its whole lines are parsed in one numpy call
+LINE_LIMIT = 65_536  # characters in a header or a row: real rows are a few hundred
+# A range of a plain file a process reads by itself: about 190,000 stations. Below it, starting a
+# second process costs more than it saves.
+PART_BYTES = 12 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+COUNT_COLUMNS = (
+    "registered",
+    "ballots_received",
+    "ballots_cast",
+    "ballots_cancelled",
+    "ballots_lost",
+    "ballots_unaccounted",
+    "ballots_in_boxes",
+    "invalid_ballots",
+    "blank_ballots",
+)
+REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which CSV column holds what. Counts are parsed into one array, in `counted` order."""
+
+    header: list[str]
+    station: int
+    region: int
+    counted: list[str]  # "registered", ..., or a choice's official name
+    columns: list[int]  # CSV column index of each counted figure
+    choices: list[str]
+
+    def at(self, name: str) -> int | None:
+        """Where an optional figure is in the counts array, if the CSV has it."""
+        return self.counted.index(name) if name in self.counted else None
+
+    def index(self, name: str) -> int:
+        """Where a required figure is in the counts array."""
+        return self.counted.index(name)
+
+
+def stations_path(results: Results, results_path: str | FilePath, override: str | FilePath | None) -> FilePath:
+    """The station CSV to read. A path written in the results file must stay inside the results
+    file's folder: a shared results file must not make kzvote read, say, /proc/self/environ."""
+    if override is not None:
+        return FilePath(override)
+    if results.stations is None:
+        raise KzvoteError(
+            [
+                INPUT_RULES["KZ007"].finding(
+                    "no stations file; pass --stations CSV or add 'stations: FILE' to the results file", file=results.file, path=("stations",)
+                )
+            ]
+        )
+    folder = FilePath(results_path).absolute().parent
+    path = folder / results.stations
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before Python 3.13
+        raise KzvoteError([_stations_key_finding(results, f"cannot read stations file {excerpt(results.stations)}: {reason(error)}")]) from None
+    if not inside:
+        raise KzvoteError(
+            [
+                _stations_key_finding(
+                    results,
+                    f"{excerpt(results.stations)} is outside the results file's folder; to read it, name it on the command line: --stations {excerpt(results.stations)}",
+                )
+            ]
+        )
+    return path
+
+
+def at_stations_key(error: KzvoteError, results: Results) -> KzvoteError:
+    """Problems opening the file that `stations:` names, which have no line of their own, are
+    reported where the results file names it."""
+    written = excerpt(results.stations or "")
+    moved = [
+        _stations_key_finding(results, f"{written}: {finding.message}") if finding.position is None and finding.code == "KZ001" else finding
+        for finding in error.findings
+    ]
+    return KzvoteError(moved)
+
+
+def _stations_key_finding(results: Results, message: str) -> Finding:
+    return INPUT_RULES["KZ001"].finding(message, file=results.file, position=results.where(("stations",)), path=("stations",))
+
+
+def read_layout(header: list[str], results: Results, file: str) -> Layout:
+    """Resolve every header cell, reporting all problems at once (exit 2)."""
+    known = [*COUNT_COLUMNS, "station", "region", "against_all", *(c.name for c in results.candidates)]
+    problems: list[Finding] = []
+    roles: dict[str, int] = {}
+
+    def problem(message: str, column: int) -> None:
+        problems.append(BAD_ROW.finding(message, file=file, position=Position(1, column + 1), path=("header",)))
+
+    for index, cell in enumerate(header):
+        text = cell.strip()
+        if text in ("station", "region", *COUNT_COLUMNS):
+            role = text
+        else:
+            resolved = resolve_name(text, results.spellings)
+            if resolved is None:
+                problem(f"unknown column '{excerpt(text)}'{did_you_mean(text, known) if len(text) <= 40 else ''}", index)
+                continue
+            if resolved == AGAINST_ALL and results.against_all is None:
+                problem("column 'against_all', but the results file has no against_all", index)
+                continue
+            role = resolved
+        if role in roles:
+            problem(f"column '{excerpt(text)}' again (first as column {roles[role] + 1})", index)
+            continue
+        roles[role] = index
+    wanted = list(REQUIRED) + [c.name for c in results.candidates] + ([AGAINST_ALL] if results.against_all else [])
+    missing = [name for name in wanted if name not in roles]
+    if missing:
+        problem(f"missing column(s): {', '.join('against_all' if m == AGAINST_ALL else m for m in missing)}", 0)
+    if problems:
+        raise KzvoteError(problems)
+    counted = [name for name in COUNT_COLUMNS if name in roles] + [c.name for c in results.choices]
+    return Layout(header, roles["station"], roles["region"], counted, [roles[name] for name in counted], [c.name for c in results.choices])
+
+
+def reason(error: BaseException) -> str:
+    return excerpt(str(error.strerror if isinstance(error, OSError) and error.strerror else error), 80)
+
+
+def unreadable(display_name: str, message: str, line: int | None = None) -> KzvoteError:
+    position = Position(line, 1) if line is not None else None
+    return KzvoteError([INPUT_RULES["KZ001"].finding(message, file=display_name, position=position)])
+
+
+def open_stations(path: FilePath, display_name: str) -> tuple[BinaryIO, Any]:
+    """The station file as bytes, decompressed when it starts with gzip's magic bytes. Only a
+    regular file: a device or a FIFO would never end, or never begin (O_NONBLOCK: opening a FIFO
+    without writer does not wait)."""
+    try:
+        raw: Any = open_regular(path)
+    except (NotRegularFile, IsADirectoryError) as error:
+        raise unreadable(display_name, f"cannot read stations file: {error.args[-1]}, not a regular file; give a CSV file") from None
+    except OSError as error:
+        raise unreadable(display_name, f"cannot read stations file: {reason(error)}") from None
+    try:
+        if raw.peek(2)[:2] == GZIP_MAGIC:
+            import gzip
+
+            return raw, gzip.GzipFile(fileobj=raw, mode="rb")
+        return raw, raw
+    except OSError as error:
+        raw.close()
+        raise unreadable(display_name, f"cannot read stations file: {reason(error)}") from None
+
+
+def is_gzip(stream: Any) -> bool:
+    return type(stream).__name__ == "GzipFile"
+
+
+def read_header(stream: Any, display_name: str) -> list[str]:
+    """The header line's cells, or a located error (exit 2)."""
+    try:
+        line = stream.readline(LINE_LIMIT)
+    except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
+        raise unreadable(display_name, f"cannot read stations file: {reason(error)}", 1) from None
+    return _header(line.decode("latin1"), display_name)
+
+
+def blocks(stream: Any, first_line: int, length: int | None = None) -> Iterator[tuple[bytes, int]]:
+    """Whole lines of the stream (or of its next length bytes), each block with the number of its
+    first line; every line ends in b"\\n". A line too long to be a row is cut to LINE_LIMIT + 1
+    characters (so the parser still sees it and says so), its rest skipped unbuffered."""
+    pending, number, left, skipping = b"", first_line, length, False
+    while left is None or left > 0:
+        data = stream.read(BLOCK_BYTES if left is None else min(BLOCK_BYTES, left))
+        if not data:
+            break
+        if left is not None:
+            left -= len(data)
+        if skipping:  # the rest of a line already cut
+            at = data.find(b"\n")
+            if at < 0:
+                continue
+            data, skipping = data[at:], False
+        data = pending + data
+        end = data.rfind(b"\n") + 1
+        block, pending = data[:end], data[end:]
+        if len(pending) > LINE_LIMIT:
+            pending, skipping = pending[: LINE_LIMIT + 1], True
+        if block:
+            yield block, number
+            number += block.count(b"\n")
+    if pending:
+        yield pending + b"\n", number
+
+
+@dataclass(frozen=True)
+class Range:
+    """Lines of a plain file one process reads: from byte start (a line's first byte) to end."""
+
+    start: int
+    end: int | None  # None: to the end of the file
+    first_line: int
+    rows: int  # lines in the range, at most: the room to reserve
+
+
+def survey(path: FilePath, stream: Any, parts: int) -> tuple[int, list[Range]]:
+    """The rows to reserve room for, and the ranges to read: the file's line count for a plain file
+    (counting newlines in blocks costs a few ms a hundred MB), cut into parts ranges at line ends;
+    a gzip file's rows are guessed from its size (the columns then grow) and it is read whole."""
+    start = stream.tell()
+    if is_gzip(stream):
+        return path.stat().st_size // 8, [Range(start, None, 2, path.stat().st_size // 8)]
+    size = os.fstat(stream.fileno()).st_size
+    cuts = [start + (size - start) * k // parts for k in range(1, parts)]
+    ranges: list[Range] = []
+    lines, offset, range_start, range_line = 1, start, start, 2
+    with open_regular(path) as raw:
+        raw.seek(start)
+        for block in iter(functools.partial(raw.read, BLOCK_BYTES), b""):
+            while cuts and cuts[0] < offset + len(block):
+                at = block.find(b"\n", cuts[0] - offset)
+                if at < 0:  # the line goes on into the next block: cut at its end there
+                    cuts[0] = offset + len(block)
+                    break
+                cut_line = lines + 1 + block.count(b"\n", 0, at + 1)
+                ranges.append(Range(range_start, offset + at + 1, range_line, cut_line - range_line))
+                range_start, range_line = offset + at + 1, cut_line
+                cuts.pop(0)
+            lines += block.count(b"\n")
+            offset += len(block)
+    ranges.append(Range(range_start, None, range_line, lines + 1 - range_line))
+    return lines, [r for r in ranges if r.end is None or r.end > r.start]
+
+
+def _header(text: str, name: str) -> list[str]:
+    def refuse(rule: Rule, message: str, column: int = 1) -> KzvoteError:
+        return KzvoteError([rule.finding(message, file=name, position=Position(1, column), path=("header",))])
+
+    if not text.strip():
+        raise refuse(BAD_ROW, "no header line: the file is empty or starts with a blank line")
+    if len(text) >= LINE_LIMIT and not text.endswith("\n"):
+        raise refuse(BAD_ROW, f"the header line is longer than {LINE_LIMIT:,} characters; is this a station CSV?")
+    if "\r" in text.rstrip("\r\n"):
+        raise refuse(BAD_ROW, "lines end in a lone carriage return (old Mac style); save the file with \\n or \\r\\n line ends", text.index("\r") + 1)
+    if "\x00" in text:
+        raise refuse(INPUT_RULES["KZ002"], "binary data (a NUL byte), not CSV text", text.index("\x00") + 1)
+    check_utf8(text, [text], [1], name)
+    found = cells(text.encode("latin1").decode("utf-8").removeprefix("\ufeff"))
+    if isinstance(found, int):
+        raise refuse(BAD_ROW, "a quote opens here and is not closed on the header line", found)
+    if len(found) == 1:
+        for mark, kind in ((";", "semicolon"), ("\t", "tab")):
+            if mark in found[0]:
+                raise refuse(BAD_ROW, f"looks {kind}-separated; kzvote reads comma-separated CSV — re-export with commas")
+    return found
+
+
+def cells(line: str) -> list[str] | int:
+    """The cells of one physical line, or the column where a quote opens that the line does not
+    close: one station is one line, so a quoted line break would shift every later line number."""
+    if '"' not in line:
+        return line.rstrip("\r\n").split(",")
+    opened = _unclosed_quote(line)
+    if opened is not None:
+        return opened
+    return next(csv.reader([line]), [])
+
+
+def _unclosed_quote(line: str) -> int | None:
+    quoted, field_start, opened_at = False, True, 0
+    for index, char in enumerate(line):
+        if quoted:
+            quoted = char != '"'  # a doubled "" closes and reopens: the same in the end
+        elif char == '"' and field_start:
+            quoted, opened_at = True, index + 1
+        field_start = not quoted and char == ","
+    return opened_at if quoted else None
+
+
+def check_utf8(text: str, lines: list[str], numbers: list[int], name: str) -> None:
+    """Lines read as latin1 must be the UTF-8 they claim; a located KZ002 if they are not."""
+    try:
+        text.encode("latin1").decode("utf-8")
+    except UnicodeDecodeError as error:
+        at, index = error.start, 0
+        while at >= len(lines[index]):
+            at -= len(lines[index])
+            index += 1
+        byte = text[error.start].encode("latin1")[0]
+        raise KzvoteError(
+            [INPUT_RULES["KZ002"].finding(f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8", file=name, position=Position(numbers[index], at + 1))]
+        ) from None
+
+
+def ids_at(path: FilePath, display_name: str, wanted: set[int], station_column: int) -> dict[int, bytes]:
+    """The exact station ids on the wanted lines, read again from the file as the parser read
+    them: UTF-8 text, the cell trimmed, kept as bytes."""
+    found: dict[int, bytes] = {}
+    raw, stream = open_stations(path, display_name)
+    try:
+        with raw, stream:
+            stream.readline(LINE_LIMIT)
+            for block, first in blocks(stream, 2):
+                for number, line in enumerate(block.split(b"\n")[:-1], first):
+                    if number in wanted:
+                        row = cells(line.decode("utf-8", "replace"))
+                        if isinstance(row, list) and len(row) > station_column:
+                            found[number] = row[station_column].strip().encode("utf-8")
+                        if len(found) == len(wanted):
+                            return found
+    except (OSError, EOFError, zlib.error) as error:
+        raise unreadable(display_name, f"cannot read stations file again: {reason(error)}") from None
+    return found

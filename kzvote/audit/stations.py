@@ -1,0 +1,398 @@
+"""One part of the station CSV read: the per-station relations, vectorised over each block, and
+what the part keeps for the end (id hashes, line numbers, flags, per-region sums, findings).
+
+A part is the whole file, or one byte range of it read by its own process; parts are merged in
+file order, so the result does not depend on how the file was cut.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kzvote import fmt
+from kzvote.audit.parse import MAX_COUNT, Parsed, subject, too_large
+from kzvote.audit.rules import (
+    BAD_CELL,
+    CAST_OVER_REGISTERED,
+    IN_BOXES_OVER_CAST,
+    INVALID_SHARE_HIGH,
+    RECEIVED_UNBALANCED,
+    SWAPPED,
+    UNBALANCED,
+)
+from kzvote.audit.source import Layout
+from kzvote.findings import Finding, Position, Rule
+
+KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
+INVALID_SHARE_LIMIT = 10  # percent
+
+
+class Column:
+    """An append-only numpy column reserved at an upper bound of rows. The operating system gives
+    a reserved page out only when it is first written, so the memory used is what the rows need,
+    and the column is read at the end as one array, with no joining copy. It doubles if the
+    bound was short (a gzip file's rows can only be guessed)."""
+
+    def __init__(self, np: Any, dtype: Any, capacity: int) -> None:
+        self.np, self.data, self.size = np, np.empty(max(capacity, 1024), dtype=dtype), 0
+
+    def extend(self, values: Any) -> None:
+        end = self.size + len(values)
+        if end > len(self.data):
+            grown = self.np.empty(max(2 * len(self.data), end), dtype=self.data.dtype)
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size : end] = values
+        self.size = end
+
+    def view(self) -> Any:
+        return self.data[: self.size]
+
+
+class Part:
+    """What reading one part of the file carries from block to block, and keeps for the end."""
+
+    def __init__(self, layout: Layout, known_regions: set[str], file_name: str, np: Any, rows_at_most: int = 0) -> None:
+        self.layout = layout
+        self.known_regions = known_regions
+        self.file_name = file_name
+        self.np = np
+        # Per station: a 64-bit hash of its id and its line. Duplicates are found at the end by one
+        # sort of the hashes; rows whose hashes meet are read again to compare the ids exactly (a
+        # collision is re-checked, never assumed). 14 bytes a station with the flags, not the ids.
+        self.id_hashes = Column(np, np.uint64, rows_at_most)
+        self.id_lines = Column(np, np.uint32, rows_at_most)  # widened if a file ever passes 2^32 lines
+        self.error_rows = Column(np, bool, rows_at_most)  # which rows already have an error or a warning
+        self.warning_rows = Column(np, bool, rows_at_most)
+        self.id_width, self.region_width = 24, 48
+        self.region_names: list[str] = []  # by region code, in the order first seen
+        self.region_codes: dict[str, int] = {}
+        self.region_bytes: dict[bytes, int] = {}  # the same codes, by the UTF-8 the blocks carry
+        self.region_keys: Any = np.array([], dtype=bytes)  # region_bytes' keys sorted, for searchsorted
+        self.region_key_codes: Any = np.array([], dtype=np.int64)
+        self.sums: list[Any] = []  # per region code: the counted figures added up, Python ints (exact)
+        self.stations: list[int] = []
+        self.unreadable: list[int] = []
+        self.first_unreadable: list[int | None] = []
+        self.discovered: dict[str, tuple[int, str]] = {}  # a region the results file lacks -> first line, station
+        self.bad_rows = 0  # rows not read at all: errors, not in error_rows
+        self.unplaced = 0  # ... and of those, the ones whose region is unknown
+        self.first_unplaced: int | None = None
+        self.findings: list[Finding] = []
+        self.counts: dict[str, int] = {}  # every finding by code, kept or not
+        self.truncated: dict[str, int] = {}  # findings counted but not kept, by code
+
+    COLUMNS = ("id_hashes", "id_lines", "error_rows", "warning_rows")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A part crosses from a reading process to its parent without numpy's module object,
+        and with only the used length of each column."""
+        state = {name: value for name, value in self.__dict__.items() if name != "np"}
+        for name in self.COLUMNS:
+            state[name] = getattr(self, name).view()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import numpy as np
+
+        for name in self.COLUMNS:
+            column = Column(np, state[name].dtype, 0)
+            column.data, column.size = state[name], len(state[name])
+            state[name] = column
+        self.__dict__.update(state, np=np)
+
+    def add(
+        self, rule: Rule, message: str, line: int | None, column: int | None, subject: str, column_name: str = "", figures: dict[str, Any] | None = None
+    ) -> None:
+        """A station finding, kept while its code has fewer than KEEP_PER_CODE, always counted: a
+        file with a million bad rows does not need a million objects."""
+        self.counts[rule.code] = self.counts.get(rule.code, 0) + 1
+        if self.counts[rule.code] > KEEP_PER_CODE:
+            self.truncated[rule.code] = self.truncated.get(rule.code, 0) + 1
+            return
+        position = Position(line, column) if line is not None and column is not None else None
+        path: tuple[str, ...] = (column_name,) if column_name else ()
+        self.findings.append(rule.finding(message, file=self.file_name, position=position, path=path, subject=subject, figures=figures))
+
+    def unreadable_row(self, region: str | None, line: int) -> None:
+        """A row that could not be read at all: a station with an error, counted but not summed,
+        in its region when the region cell is one the results file has, else in no region."""
+        self.bad_rows += 1
+        if region is not None and region.strip() in self.known_regions:
+            code = self.code(region.strip())
+            self.stations[code] += 1
+            self.unreadable[code] += 1
+            if self.first_unreadable[code] is None:
+                self.first_unreadable[code] = line
+            return
+        self.unplaced += 1
+        if self.first_unplaced is None:
+            self.first_unplaced = line
+
+    def code(self, region: str) -> int:
+        code = self.region_codes.get(region)
+        if code is None:
+            code = self.region_codes[region] = len(self.region_names)
+            self.region_names.append(region)
+            self.sums.append(self.np.zeros(len(self.layout.counted), dtype=object))
+            self.stations.append(0)
+            self.unreadable.append(0)
+            self.first_unreadable.append(None)
+        return code
+
+    def region_codes_of(self, regions: Any, ids: Any, lines: Any) -> Any:
+        """Each row's region code, by a binary search among the region cells seen so far; a cell
+        not seen before becomes a region (in file order), noted if the results file lacks it."""
+        np = self.np
+        codes = self._lookup(regions)
+        if codes is not None:
+            return codes
+        keys = regions.tolist()
+        first_row: dict[bytes, int] = {}
+        for row, key in enumerate(keys):
+            if key not in self.region_bytes:
+                first_row.setdefault(key, row)
+        for key, row in first_row.items():  # in file order: the same codes every run
+            name = key.decode("utf-8").strip()
+            self.region_bytes[key] = self.code(name)
+            if self.known_regions and name not in self.known_regions and name not in self.discovered:
+                self.discovered[name] = (int(lines[row]), _text(ids[row]))
+        ordered = sorted(self.region_bytes)
+        self.region_keys = np.array(ordered, dtype=bytes)
+        self.region_key_codes = np.array([self.region_bytes[key] for key in ordered], dtype=np.int64)
+        codes = self._lookup(regions)
+        assert codes is not None  # every cell is a key now
+        return codes
+
+    def _lookup(self, regions: Any) -> Any:
+        np = self.np
+        if not len(self.region_keys):
+            return None if len(regions) else np.zeros(0, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.region_keys, regions), len(self.region_keys) - 1)
+        if not (self.region_keys[at] == regions).all():
+            return None
+        return self.region_key_codes[at]
+
+
+def check_rows(parsed: Parsed, part: Part) -> None:
+    """One block's relations, vectorised; ids and regions are numpy arrays of UTF-8 bytes."""
+    np = part.np
+    counts, ids, regions, lines, readable = parsed
+    layout = part.layout
+    col = layout.at
+    need = layout.index
+    rows = len(ids)
+    # Negative and enormous counts parse as numbers: they make a row unreadable like any other bad
+    # cell. Seen unsigned, a negative count is enormous too: one comparison finds both.
+    bad = counts.view(np.uint64) > MAX_COUNT
+    if bad.any():
+        for r, c in zip(*np.nonzero(bad)):
+            name, value = layout.counted[c], int(counts[r, c])
+            message = f"{name} is negative ({value})" if value < 0 else too_large(name, str(value))
+            part.add(BAD_CELL, message, int(lines[r]), layout.columns[c] + 1, _text(ids[r]), name)
+        readable = readable & ~bad.any(axis=1)
+    errors = ~readable
+
+    part.id_hashes.extend(hash_ids(ids, np))
+    if len(lines) and int(lines[-1]) >= 2**32 and part.id_lines.data.dtype != np.int64:
+        part.id_lines.data = part.id_lines.data.astype(np.int64)
+    part.id_lines.extend(lines)
+    codes = part.region_codes_of(regions, ids, lines)
+
+    registered, cast, invalid = (counts[:, need(n)] for n in ("registered", "ballots_cast", "invalid_ballots"))
+    valid = counts[:, [need(c) for c in layout.choices]].sum(axis=1)
+    boxes_at = col("ballots_in_boxes")
+    target = counts[:, boxes_at] if boxes_at is not None else cast
+    received_at, cancelled_at = col("ballots_received"), col("ballots_cancelled")
+    # The relation set follows the columns present: blank ballots join the balance (protocol
+    # lines 7+8 = 9 + valid [+ blank]); lost and unaccounted ballots join the received relation.
+    blank_at, lost_at, unaccounted_at = col("blank_ballots"), col("ballots_lost"), col("ballots_unaccounted")
+    found = valid + invalid + (counts[:, blank_at] if blank_at is not None else 0)
+    accounted = cast + (counts[:, lost_at] if lost_at is not None else 0) - (counts[:, unaccounted_at] if unaccounted_at is not None else 0)
+
+    over = readable & (cast > registered)
+    unbalanced = readable & (found != target)
+    received_off = np.zeros(rows, dtype=bool)
+    if received_at is not None and cancelled_at is not None:
+        received_off = readable & (counts[:, received_at] != accounted + counts[:, cancelled_at])
+    # A swap of the two columns breaks up to three relations; one finding names the cause.
+    swapped = over.copy()
+    if swapped.any():
+        swapped &= ~(found != (counts[:, boxes_at] if boxes_at is not None else registered))
+        if received_at is not None and cancelled_at is not None:
+            swapped &= counts[:, received_at] == accounted - cast + registered + counts[:, cancelled_at]
+    over &= ~swapped
+    unbalanced &= ~swapped
+    received_off &= ~swapped
+    # a station with no ballots cast divides by nothing: its share of invalid ballots is not high
+    high_invalid = readable & ~swapped & (cast > 0) & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
+
+    for i in np.nonzero(swapped)[0]:
+        part.add(
+            SWAPPED,
+            f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round",
+            int(lines[i]),
+            layout.columns[need("ballots_cast")] + 1,
+            _text(ids[i]),
+            "ballots_cast",
+            {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
+        )
+    for i in np.nonzero(over)[0]:
+        part.add(
+            CAST_OVER_REGISTERED,
+            f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%",
+            int(lines[i]),
+            layout.columns[need("ballots_cast")] + 1,
+            _text(ids[i]),
+            "ballots_cast",
+            {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
+        )
+    what = "ballots in boxes" if boxes_at is not None else "ballots cast"
+    for i in np.nonzero(unbalanced)[0]:
+        total = int(found[i])
+        blank = f" + {fmt.count(int(counts[i, blank_at]))} blank" if blank_at is not None else ""
+        part.add(
+            UNBALANCED,
+            f"{fmt.count(int(valid[i]))} valid{blank} + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})",
+            int(lines[i]),
+            layout.columns[need("invalid_ballots")] + 1,
+            _text(ids[i]),
+            "invalid_ballots",
+            {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])},
+        )
+    for i in np.nonzero(received_off)[0]:
+        assert received_at is not None and cancelled_at is not None  # received_off is all False otherwise
+        received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
+        lost = f" + {fmt.count(int(counts[i, lost_at]))} lost" if lost_at is not None else ""
+        unaccounted = f" - {fmt.count(int(counts[i, unaccounted_at]))} unaccounted" if unaccounted_at is not None else ""
+        part.add(
+            RECEIVED_UNBALANCED,
+            f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled{lost}{unaccounted} = {fmt.count(int(accounted[i]) + cancelled)}",
+            int(lines[i]),
+            layout.columns[received_at] + 1,
+            _text(ids[i]),
+            "ballots_received",
+            {"received": received, "cast": int(cast[i]), "cancelled": cancelled},
+        )
+    for i in np.nonzero(high_invalid)[0]:
+        part.add(
+            INVALID_SHARE_HIGH,
+            f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)",
+            int(lines[i]),
+            layout.columns[need("invalid_ballots")] + 1,
+            _text(ids[i]),
+            "invalid_ballots",
+            {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])},
+        )
+
+    stuffed = np.zeros(rows, dtype=bool)
+    if boxes_at is not None:
+        # more ballots in the boxes than were issued: the classic sign of stuffing
+        stuffed = readable & ~swapped & (counts[:, boxes_at] > cast)
+        for i in np.nonzero(stuffed)[0]:
+            part.add(
+                IN_BOXES_OVER_CAST,
+                f"{fmt.count(int(counts[i, boxes_at]))} ballots in the boxes, but only {fmt.count(int(cast[i]))} cast (issued): {fmt.count(int(counts[i, boxes_at] - cast[i]))} more than were given out",
+                int(lines[i]),
+                layout.columns[boxes_at] + 1,
+                _text(ids[i]),
+                "ballots_in_boxes",
+                {"ballots_in_boxes": int(counts[i, boxes_at]), "ballots_cast": int(cast[i])},
+            )
+
+    errors |= swapped | over | unbalanced
+    warnings = received_off | high_invalid | stuffed
+    part.error_rows.extend(errors)
+    part.warning_rows.extend(warnings)
+    _add_up(part, counts, codes, lines, readable)
+
+
+def _add_up(part: Part, counts: Any, codes: Any, lines: Any, readable: Any) -> None:
+    """The roll-up: unreadable rows stay out of the sums and are counted, so a total they affect
+    is reported as unconfirmed instead of wrong."""
+    np = part.np
+    regions_seen = len(part.region_names)
+    stations = np.bincount(codes, minlength=regions_seen)
+    unreadable = np.bincount(codes[~readable], minlength=regions_seen)
+    # Each block's sums stay below its rows * MAX_COUNT < 2**53, so float64 bincount is exact here.
+    sums = (
+        np.stack([np.bincount(codes[readable], weights=counts[readable, j], minlength=regions_seen) for j in range(counts.shape[1])], axis=1)
+        if counts.shape[0]
+        else np.zeros((regions_seen, counts.shape[1]))
+    )
+    for code in np.nonzero(stations)[0]:
+        part.stations[code] += int(stations[code])
+        part.unreadable[code] += int(unreadable[code])
+        if unreadable[code]:  # rows the parser refused are already counted, maybe from a later line
+            line = int(lines[np.nonzero((codes == code) & ~readable)[0][0]])
+            known = part.first_unreadable[code]
+            part.first_unreadable[code] = line if known is None else min(known, line)
+        part.sums[code] += np.rint(sums[code]).astype(np.int64).astype(object)  # Python ints: exact, however many blocks
+
+
+def _text(cell: bytes) -> str:
+    return subject(cell.decode("utf-8", "replace"))
+
+
+def _share(part: Any, whole: Any) -> Any:
+    from fractions import Fraction
+
+    return Fraction(int(part) * 100, int(whole)) if int(whole) else None
+
+
+FNV_OFFSET, FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
+
+
+def hash_ids(ids: Any, np: Any) -> Any:
+    """FNV-1a over each id's bytes, vectorised over the block: one pass per byte position, the
+    padding of the fixed-width field left out (blocks may differ in width)."""
+    hashes = np.full(len(ids), FNV_OFFSET, dtype=np.uint64)
+    if not len(ids):
+        return hashes
+    width = ids.dtype.itemsize
+    matrix = np.ascontiguousarray(ids).view(np.uint8).reshape(len(ids), width)
+    lengths = np.char.str_len(ids)
+    prime = np.uint64(FNV_PRIME)
+    with np.errstate(over="ignore"):  # the multiplication wraps modulo 2^64 by design
+        for column in range(int(lengths.max())):
+            inside = lengths > column
+            mixed = (hashes ^ matrix[:, column].astype(np.uint64)) * prime
+            hashes = np.where(inside, mixed, hashes)
+    return hashes
+
+
+def merge(first: Part, second: Part) -> None:
+    """second's rows follow first's in the file: first becomes the two read as one. Findings keep
+    file order and the per-code cap; a region either saw first is first seen there."""
+    for column in Part.COLUMNS:
+        mine, theirs = getattr(first, column), getattr(second, column)
+        if theirs.data.dtype != mine.data.dtype:
+            mine.data = mine.data.astype(theirs.data.dtype)
+        mine.extend(theirs.view())
+    for theirs, name in enumerate(second.region_names):
+        into = first.code(name)
+        first.sums[into] += second.sums[theirs]
+        first.stations[into] += second.stations[theirs]
+        first.unreadable[into] += second.unreadable[theirs]
+        if first.first_unreadable[into] is None:
+            first.first_unreadable[into] = second.first_unreadable[theirs]
+    for name, seen in second.discovered.items():
+        first.discovered.setdefault(name, seen)
+    first.bad_rows += second.bad_rows
+    first.unplaced += second.unplaced
+    first.first_unplaced = first.first_unplaced if first.first_unplaced is not None else second.first_unplaced
+    first.id_width, first.region_width = max(first.id_width, second.id_width), max(first.region_width, second.region_width)
+    kept: dict[str, int] = {}
+    for finding in first.findings:
+        kept[finding.code] = kept.get(finding.code, 0) + 1
+    for finding in second.findings:  # the first KEEP_PER_CODE of a code, in file order, stay
+        code = finding.code
+        first.counts[code] = first.counts.get(code, 0) + 1
+        if kept.get(code, 0) < KEEP_PER_CODE:
+            first.findings.append(finding)
+            kept[code] = kept.get(code, 0) + 1
+        else:
+            first.truncated[code] = first.truncated.get(code, 0) + 1
+    for code, count in second.truncated.items():
+        first.counts[code] = first.counts.get(code, 0) + count
+        first.truncated[code] = first.truncated.get(code, 0) + count
