@@ -320,7 +320,9 @@ def audit(
     ] = 20,
     jobs: Annotated[
         int,
-        typer.Option("--jobs", "-j", min=0, help="Processes reading a plain CSV of 24 MB or more (0: one per CPU core; 1: no second process).", show_default=False),
+        typer.Option(
+            "--jobs", "-j", min=0, help="Processes reading a plain CSV of 24 MB or more (0: one per CPU core; 1: no second process).", show_default=False
+        ),
     ] = 0,
     format: FormatOpt = None,
     no_color: NoColorOpt = False,
