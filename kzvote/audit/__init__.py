@@ -69,7 +69,7 @@ def audit_stations(results: Any, path: FilePath, display_name: str, on_progress:
     raw, stream = open_stations(path, display_name)
     with raw, stream:
         layout = read_layout(read_header(stream, display_name), results, display_name)
-        rows, ranges = survey(path, stream, _parts(stream, jobs))
+        rows, ranges = survey(path, stream, _parts(stream, jobs), np)
         known = {r.name for r in results.regions}
         whole = Part(layout, known, display_name, np, rows)
         children = [_start(path, display_name, piece, layout, known) for piece in ranges[1:]]
@@ -96,11 +96,11 @@ def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: P
 
     next_line, consumed = piece.first_line, 0
     try:
-        for block, first_line in blocks(stream, piece.first_line, None if piece.end is None else piece.end - piece.start):
-            parsed = parse_block(block, first_line, part, part.np)
+        for block in blocks(stream, None if piece.end is None else piece.end - piece.start):
+            parsed, lines = parse_block(block, next_line, part, part.np)
             if parsed is not None:
                 check_rows(parsed, part)
-            next_line = first_line + block.count(b"\n")
+            next_line += lines
             if on_progress and raw is not None:
                 position = raw.tell()
                 on_progress(position - consumed)

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kzvote.audit.rules import BAD_CELL, BAD_ROW
-from kzvote.audit.source import LINE_LIMIT, cells, check_utf8
+from kzvote.audit.source import LINE_LIMIT, Layout, cells, check_utf8
 from kzvote.load import GROUPED_COUNT
 from kzvote.text import describe_char, excerpt
 
@@ -28,8 +28,6 @@ SUBJECT_LIMIT = 80  # characters of a station id a finding carries as its subjec
 # carriage return that ends no line as themselves; C1, the line separators and the bidi marks as
 # their UTF-8 bytes. numpy would also drop a trailing NUL from an id, merging "06-1\0" into "06-1".
 ROW_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
-# The bytes a plain block may hold: deleting them leaves a block's C0 controls and DEL.
-PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r" + bytes(range(0x80, 0x100))
 MULTIBYTE_CONTROL = re.compile(rb"\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 
 
@@ -41,34 +39,41 @@ class Parsed(NamedTuple):
     readable: Any  # bool: every count cell of the row is a plain number
 
 
-def parse_block(block: bytes, first_line: int, part: Part, np: Any) -> Parsed | None:
-    """The rows of a block of whole lines (None when it holds no row). Findings about rows that
-    cannot be read go to part; a block that is not UTF-8 stops the audit (KzvoteError)."""
-    if _plain(block, np):
-        rows = block.count(b"\n")
-        parsed = _fast(block.decode("latin1"), rows, part, np)
+def parse_block(block: bytes, first_line: int, part: Part, np: Any) -> tuple[Parsed | None, int]:
+    """The rows of a block of whole lines (None when it holds no row), and its number of lines.
+    Findings about rows that cannot be read go to part; a block that is not UTF-8 stops the
+    audit (KzvoteError)."""
+    lines = _plain_lines(block, np)
+    if lines:
+        parsed = _fast(block, lines, part, np)
         if parsed is not None:
-            return parsed._replace(lines=np.arange(first_line, first_line + rows, dtype=np.int64))
-    return _careful(block.decode("latin1").split("\n")[:-1], first_line, part, np)
+            return parsed._replace(lines=np.arange(first_line, first_line + lines, dtype=np.int64)), lines
+    pieces = block.decode("latin1").split("\n")[:-1]
+    return _careful(pieces, first_line, part, np), len(pieces)
 
 
-def _plain(block: bytes, np: Any) -> bool:
-    """Whether numpy can take the block as it is: each check is one pass in C."""
-    if b'"' in block or block.translate(None, PRINTABLE_BYTES):
-        return False
-    if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
-        return False
+def _plain_lines(block: bytes, np: Any) -> int:
+    """The block's lines if numpy can take it as it is, else 0. numpy would skip an empty line
+    unseen (and with it the line numbers), so a blank line is not plain; a line too long for a
+    row fails numpy's parse, or is found where a field is widened."""
+    if b'"' in block or b"\x7f" in block:
+        return 0
+    data = np.frombuffer(block, dtype=np.uint8)
+    low = np.flatnonzero(data < 32)  # the line ends, and any other control character
+    kinds = data[low]
+    ends, returns = low[kinds == 10], low[kinds == 13]
+    if len(ends) + len(returns) != len(low) or (len(returns) and not (data[returns + 1] == 10).all()):
+        return 0
+    if np.diff(ends, prepend=-1).min() <= 2:  # "\n" or "\r\n" alone
+        return 0
     if not block.isascii():
         try:
             block.decode("utf-8")
         except UnicodeDecodeError:
-            return False
+            return 0
         if MULTIBYTE_CONTROL.search(block):
-            return False
-    # numpy skips an empty line unseen (and with it the line numbers): find blank and overlong lines
-    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
-    lengths = np.diff(ends, prepend=-1)
-    return bool(lengths.min() > 2 and lengths.max() <= LINE_LIMIT)
+            return 0
+    return len(ends)
 
 
 def _careful(pieces: list[str], first_line: int, part: Part, np: Any) -> Parsed | None:
@@ -85,7 +90,7 @@ def _careful(pieces: list[str], first_line: int, part: Part, np: Any) -> Parsed 
             return None
         text = "".join(lines)
     # numpy cannot tell commas inside quotes from separators: quoted rows go the slow way
-    parsed = _fast(text, len(lines), part, np) if '"' not in text else None
+    parsed = _fast(text.encode("latin1"), len(lines), part, np) if '"' not in text else None
     if parsed is None:
         return _slow(lines, numbers, part, np)
     return parsed._replace(lines=np.array(numbers, dtype=np.int64))
@@ -122,32 +127,50 @@ def _refuse_control_rows(lines: list[str], numbers: list[int], part: Part) -> tu
     return kept_lines, kept_numbers
 
 
-def _fast(text: str, rows: int, part: Part, np: Any) -> Parsed | None:
+def _fast(data: bytes, rows: int, part: Part, np: Any) -> Parsed | None:
     """One C pass of numpy over the lines, or None when some row is not plain counts in the
     header's number of cells (numpy refuses a row with more or fewer cells)."""
     layout = part.layout
     while True:
         # Fixed-width byte fields keep ids and regions out of Python objects; narrow ones sort
         # fast. A field that fills its width may have been cut: read the lines again, wider.
-        fields = [
-            (f"c{index}", f"S{part.id_width}" if index == layout.station else f"S{part.region_width}" if index == layout.region else np.int64)
-            for index in range(len(layout.header))
-        ]
+        record = _record(layout, part.id_width, part.region_width, np)
         try:
-            table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.dtype(fields), ndmin=1, comments=None, encoding=None)
+            table = np.loadtxt(io.BytesIO(data), delimiter=",", dtype=record, ndmin=1, comments=None, encoding="latin1")
         except ValueError:
             return None
         ids, regions = table[f"c{layout.station}"], table[f"c{layout.region}"]
-        id_full = np.char.str_len(ids).max() >= part.id_width
-        region_full = np.char.str_len(regions).max() >= part.region_width
+        id_full = bool(len(ids)) and np.char.str_len(ids).max() >= part.id_width
+        region_full = bool(len(ids)) and np.char.str_len(regions).max() >= part.region_width
         if not (id_full or region_full):
             break
-        longest = max(map(len, text.split("\n")))
+        longest = max(map(len, data.split(b"\n")))
+        if longest > LINE_LIMIT:  # a row that long is an error the careful path names
+            return None
         part.id_width = longest if id_full else part.id_width
         part.region_width = longest if region_full else part.region_width
-    counts = np.stack([table[f"c{column}"] for column in layout.columns], axis=1)
+    # the counts lead each record, in Layout.counted order: a strided view is the counts matrix
+    counts = np.ndarray((len(table), len(layout.columns)), dtype=np.int64, buffer=table, strides=(record.itemsize, 8))
     ids = np.char.strip(ids)  # text cells are trimmed like counts (regions: by name)
     return Parsed(counts, ids, regions, None, np.ones(rows, dtype=bool))
+
+
+def _record(layout: Layout, id_width: int, region_width: int, np: Any) -> Any:
+    """One row as numpy reads it: a field per CSV column, in the header's order, laid out with the
+    counted figures first (8 bytes each, in Layout.counted order), then the id and the region."""
+    counted = 8 * len(layout.columns)
+    offsets = {column: 8 * place for place, column in enumerate(layout.columns)}
+    offsets[layout.station], offsets[layout.region] = counted, counted + id_width
+    formats = {column: np.int64 for column in layout.columns} | {layout.station: f"S{id_width}", layout.region: f"S{region_width}"}
+    columns = range(len(layout.header))
+    return np.dtype(
+        {
+            "names": [f"c{column}" for column in columns],
+            "formats": [formats[column] for column in columns],
+            "offsets": [offsets[column] for column in columns],
+            "itemsize": counted + id_width + region_width,
+        }
+    )
 
 
 def _slow(lines: list[str], numbers: list[int], part: Part, np: Any) -> Parsed:

@@ -189,11 +189,11 @@ def read_header(stream: Any, display_name: str) -> list[str]:
     return _header(line.decode("latin1"), display_name)
 
 
-def blocks(stream: Any, first_line: int, length: int | None = None) -> Iterator[tuple[bytes, int]]:
-    """Whole lines of the stream (or of its next length bytes), each block with the number of its
-    first line; every line ends in b"\\n". A line too long to be a row is cut to LINE_LIMIT + 1
-    characters (so the parser still sees it and says so), its rest skipped unbuffered."""
-    pending, number, left, skipping = b"", first_line, length, False
+def blocks(stream: Any, length: int | None = None) -> Iterator[bytes]:
+    """Whole lines of the stream (or of its next length bytes), about BLOCK_BYTES at a time; every
+    line ends in b"\\n". A line too long to be a row is cut to LINE_LIMIT + 1 characters (so the
+    parser still sees it and says so), its rest skipped unbuffered."""
+    pending, left, skipping = b"", length, False
     while left is None or left > 0:
         data = stream.read(BLOCK_BYTES if left is None else min(BLOCK_BYTES, left))
         if not data:
@@ -211,10 +211,14 @@ def blocks(stream: Any, first_line: int, length: int | None = None) -> Iterator[
         if len(pending) > LINE_LIMIT:
             pending, skipping = pending[: LINE_LIMIT + 1], True
         if block:
-            yield block, number
-            number += block.count(b"\n")
+            yield block
     if pending:
-        yield pending + b"\n", number
+        yield pending + b"\n"
+
+
+def newlines(data: bytes, np: Any) -> int:
+    """bytes.count(b"\\n"), five times faster."""
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
 
 
 @dataclass(frozen=True)
@@ -227,7 +231,7 @@ class Range:
     rows: int  # lines in the range, at most: the room to reserve
 
 
-def survey(path: FilePath, stream: Any, parts: int) -> tuple[int, list[Range]]:
+def survey(path: FilePath, stream: Any, parts: int, np: Any) -> tuple[int, list[Range]]:
     """The rows to reserve room for, and the ranges to read: the file's line count for a plain file
     (counting newlines in blocks costs a few ms a hundred MB), cut into parts ranges at line ends;
     a gzip file's rows are guessed from its size (the columns then grow) and it is read whole."""
@@ -246,11 +250,11 @@ def survey(path: FilePath, stream: Any, parts: int) -> tuple[int, list[Range]]:
                 if at < 0:  # the line goes on into the next block: cut at its end there
                     cuts[0] = offset + len(block)
                     break
-                cut_line = lines + 1 + block.count(b"\n", 0, at + 1)
+                cut_line = lines + 1 + newlines(block[: at + 1], np)
                 ranges.append(Range(range_start, offset + at + 1, range_line, cut_line - range_line))
                 range_start, range_line = offset + at + 1, cut_line
                 cuts.pop(0)
-            lines += block.count(b"\n")
+            lines += newlines(block, np)
             offset += len(block)
     ranges.append(Range(range_start, None, range_line, lines + 1 - range_line))
     return lines, [r for r in ranges if r.end is None or r.end > r.start]
@@ -324,14 +328,17 @@ def ids_at(path: FilePath, display_name: str, wanted: set[int], station_column: 
     try:
         with raw, stream:
             stream.readline(LINE_LIMIT)
-            for block, first in blocks(stream, 2):
-                for number, line in enumerate(block.split(b"\n")[:-1], first):
-                    if number in wanted:
-                        row = cells(line.decode("utf-8", "replace"))
+            first = 2  # the number of the block's first line
+            for block in blocks(stream):
+                count = block.count(b"\n")
+                if any(first <= line < first + count for line in wanted - found.keys()):
+                    for number, line in enumerate(block.split(b"\n")[:-1], first):
+                        row = cells(line.decode("utf-8", "replace")) if number in wanted else None
                         if isinstance(row, list) and len(row) > station_column:
                             found[number] = row[station_column].strip().encode("utf-8")
-                        if len(found) == len(wanted):
-                            return found
+                    if len(found) == len(wanted):
+                        break
+                first += count
     except (OSError, EOFError, zlib.error) as error:
         raise unreadable(display_name, f"cannot read stations file again: {reason(error)}") from None
     return found

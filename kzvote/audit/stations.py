@@ -25,6 +25,7 @@ from kzvote.findings import Finding, Position, Rule
 
 KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
 INVALID_SHARE_LIMIT = 10  # percent
+EXACT_ROWS = 2**53 // (MAX_COUNT + 1)  # rows whose counts add up exactly in float64
 
 
 class Column:
@@ -64,7 +65,7 @@ class Part:
         self.id_lines = Column(np, np.uint32, rows_at_most)  # widened if a file ever passes 2^32 lines
         self.error_rows = Column(np, bool, rows_at_most)  # which rows already have an error or a warning
         self.warning_rows = Column(np, bool, rows_at_most)
-        self.id_width, self.region_width = 24, 48
+        self.id_width, self.region_width = 16, 32  # widened when a cell fills one
         self.region_names: list[str] = []  # by region code, in the order first seen
         self.region_codes: dict[str, int] = {}
         self.region_bytes: dict[bytes, int] = {}  # the same codes, by the UTF-8 the blocks carry
@@ -314,12 +315,13 @@ def _add_up(part: Part, counts: Any, codes: Any, lines: Any, readable: Any) -> N
     regions_seen = len(part.region_names)
     stations = np.bincount(codes, minlength=regions_seen)
     unreadable = np.bincount(codes[~readable], minlength=regions_seen)
-    # Each block's sums stay below its rows * MAX_COUNT < 2**53, so float64 bincount is exact here.
-    sums = (
-        np.stack([np.bincount(codes[readable], weights=counts[readable, j], minlength=regions_seen) for j in range(counts.shape[1])], axis=1)
-        if counts.shape[0]
-        else np.zeros((regions_seen, counts.shape[1]))
-    )
+    summed_codes, summed = (codes, counts) if readable.all() else (codes[readable], counts[readable])
+    sums = np.zeros((regions_seen, counts.shape[1]), dtype=np.int64)
+    # bincount adds in float64: exact while a sum stays below 2**53, so EXACT_ROWS rows at a time
+    for start in range(0, len(summed_codes), EXACT_ROWS):
+        chunk_codes, chunk = summed_codes[start : start + EXACT_ROWS], summed[start : start + EXACT_ROWS]
+        for figure in range(counts.shape[1]):
+            sums[:, figure] += np.rint(np.bincount(chunk_codes, weights=chunk[:, figure], minlength=regions_seen)).astype(np.int64)
     for code in np.nonzero(stations)[0]:
         part.stations[code] += int(stations[code])
         part.unreadable[code] += int(unreadable[code])
@@ -327,7 +329,7 @@ def _add_up(part: Part, counts: Any, codes: Any, lines: Any, readable: Any) -> N
             line = int(lines[np.nonzero((codes == code) & ~readable)[0][0]])
             known = part.first_unreadable[code]
             part.first_unreadable[code] = line if known is None else min(known, line)
-        part.sums[code] += np.rint(sums[code]).astype(np.int64).astype(object)  # Python ints: exact, however many blocks
+        part.sums[code] += sums[code].astype(object)  # Python ints: exact, however many blocks
 
 
 def _text(cell: bytes) -> str:
