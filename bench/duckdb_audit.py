@@ -1,0 +1,112 @@
+"""A baseline for bench/audit.py: the audit of bench/pandas_audit.py, as SQL run by DuckDB.
+
+    python bench/duckdb_audit.py results.yaml
+
+Reads the results file (PyYAML), then one SQL query over read_csv with explicit column types (ids
+and regions VARCHAR, every other column BIGINT) sums per region the counts, the stations and the
+stations breaking each relation (national sums follow from the regions'); a second counts
+duplicate ids. Prints the same dict as the pandas script.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import sys
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+TEXT_COLUMNS = ("station", "region")
+TURNOUT_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
+RELATIONS = ("unbalanced", "over_100", "received", "invalid_share")
+
+
+def header(path: Path) -> list[str]:
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def name(identifier: str) -> str:
+    """A column name as SQL: the names come from the data files, so they are quoted, never pasted."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def stations_table(path: Path, columns: list[str]) -> str:
+    types = ", ".join(f"{text(column)}: {text('VARCHAR' if column in TEXT_COLUMNS else 'BIGINT')}" for column in columns)
+    return f"read_csv({text(str(path))}, header = true, columns = {{{types}}})"
+
+
+def per_region_query(table: str, columns: list[str], choices: list[str], figures: list[str]) -> str:
+    valid = " + ".join(name(choice) for choice in choices)
+    target = "ballots_in_boxes" if "ballots_in_boxes" in columns else "ballots_cast"
+    received = "count(*) FILTER (WHERE ballots_received != ballots_cast + ballots_cancelled)" if "ballots_received" in columns else "0"
+    negative = " + ".join(f"count(*) FILTER (WHERE {name(column)} < 0)" for column in columns if column not in TEXT_COLUMNS)
+    sums = ", ".join(f"sum({name(figure)}) AS {name(figure)}" for figure in figures)
+    return f"""
+        SELECT region, count(*) AS stations, {sums},
+            count(*) FILTER (WHERE {valid} + invalid_ballots != {target}) AS unbalanced,
+            count(*) FILTER (WHERE ballots_cast > registered) AS over_100,
+            {received} AS received,
+            count(*) FILTER (WHERE invalid_ballots * 100 > ballots_cast * 10) AS invalid_share,
+            {negative} AS negative
+        FROM {table} GROUP BY region
+    """
+
+
+def duplicates_query(table: str) -> str:
+    # count(DISTINCT) skips NULLs; pandas counts all but the first missing id as duplicates.
+    return f"SELECT count(*) - count(DISTINCT station) - (count(station) < count(*))::BIGINT FROM {table}"
+
+
+def rollup_mismatches(results: dict[str, Any], regions: dict[str, Any], sums: dict[str | None, dict[str, Any]]) -> int:
+    mismatches = 0
+    for region_name, region in regions.items():
+        summed = sums.get(region_name)
+        for figure in TURNOUT_FIGURES:
+            if figure in region and (summed is None or summed[figure] != region[figure]):
+                mismatches += 1
+        for choice, votes in (region.get("votes") or {}).items():
+            if summed is None or summed[choice] != votes:
+                mismatches += 1
+        if "polling_stations" in region and (summed["stations"] if summed else 0) != region["polling_stations"]:
+            mismatches += 1
+    national = {figure: sum(row[figure] or 0 for row in sums.values()) for figure in (*TURNOUT_FIGURES, *(c["name"] for c in results["candidates"]))}
+    turnout = results["turnout"]
+    mismatches += sum(1 for f in TURNOUT_FIGURES if f in turnout and national[f] != turnout[f])
+    mismatches += sum(1 for c in results["candidates"] if national[c["name"]] != c["votes"])
+    return mismatches
+
+
+def main() -> int:
+    results_path = Path(sys.argv[1])
+    results = yaml.safe_load(results_path.read_text(encoding="utf-8"))
+    csv_path = results_path.parent / results["stations"]
+    columns = header(csv_path)
+    choices = [c["name"] for c in results["candidates"]] + (["against_all"] if "against_all" in results else [])
+    figures = ["registered", "ballots_cast", "invalid_ballots", *choices]
+    table = stations_table(csv_path, columns)
+    database = duckdb.connect()
+    by_region = database.execute(per_region_query(table, columns, choices, figures))
+    names = [column[0] for column in by_region.description]
+    sums = {row[0]: dict(zip(names, row)) for row in by_region.fetchall()}
+    (duplicates,) = database.execute(duplicates_query(table)).fetchall()[0]
+    found = {relation: sum(int(row[relation]) for row in sums.values()) for relation in RELATIONS}
+    found["duplicates"] = int(duplicates)
+    found["negative"] = sum(int(row["negative"]) for row in sums.values())
+    regions = {r["name"]: r for r in results.get("regions", [])}
+    found["unknown_regions"] = sum(row["stations"] for region, row in sums.items() if region not in regions) if regions else 0
+    found["rollup_mismatches"] = rollup_mismatches(results, regions, sums)
+    print(found)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""A baseline for bench/audit.py: the audit of bench/pandas_audit.py, as a polars script.
+
+    python bench/polars_audit.py results.yaml
+
+Reads the results file (PyYAML) and scans the stations CSV lazily with explicit types (ids and
+regions as strings, every other column a 64-bit count), then runs two streaming queries: one pass
+sums per region the counts, the stations and the stations breaking each relation (national sums
+follow from the regions'), a second counts duplicate ids. Prints the same dict as the pandas script.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import sys
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+TEXT_COLUMNS = ("station", "region")
+TURNOUT_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
+
+
+def header(path: Path) -> list[str]:
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def scan(path: Path, columns: list[str]) -> pl.LazyFrame:
+    schema = {name: pl.String if name in TEXT_COLUMNS else pl.Int64 for name in columns}
+    if path.suffix == ".gz":  # scan_csv reads plain text only; read_csv decompresses
+        return pl.read_csv(path, schema=schema).lazy()
+    return pl.scan_csv(path, schema=schema)
+
+
+def relation_counts(columns: list[str], choices: list[str]) -> list[pl.Expr]:
+    """How many stations break each relation, and how many count cells are negative."""
+    valid = pl.sum_horizontal(choices)
+    target = pl.col("ballots_in_boxes" if "ballots_in_boxes" in columns else "ballots_cast")
+    received = (
+        (pl.col("ballots_received") != pl.col("ballots_cast") + pl.col("ballots_cancelled")).sum() if "ballots_received" in columns else pl.lit(0, pl.UInt32)
+    )
+    counts = [pl.col(name) for name in columns if name not in TEXT_COLUMNS]
+    return [
+        (valid + pl.col("invalid_ballots") != target).sum().alias("unbalanced"),
+        (pl.col("ballots_cast") > pl.col("registered")).sum().alias("over_100"),
+        received.alias("received"),
+        (pl.col("invalid_ballots") * 100 > pl.col("ballots_cast") * 10).sum().alias("invalid_share"),
+        pl.sum_horizontal((count < 0).sum() for count in counts).alias("negative"),
+    ]
+
+
+def rollup_mismatches(results: dict[str, Any], regions: dict[str, Any], sums: dict[str | None, dict[str, Any]]) -> int:
+    mismatches = 0
+    for name, region in regions.items():
+        summed = sums.get(name)
+        for figure in TURNOUT_FIGURES:
+            if figure in region and (summed is None or summed[figure] != region[figure]):
+                mismatches += 1
+        for choice, votes in (region.get("votes") or {}).items():
+            if summed is None or summed[choice] != votes:
+                mismatches += 1
+        if "polling_stations" in region and (summed["stations"] if summed else 0) != region["polling_stations"]:
+            mismatches += 1
+    national = {figure: sum(row[figure] for row in sums.values()) for figure in (*TURNOUT_FIGURES, *(c["name"] for c in results["candidates"]))}
+    turnout = results["turnout"]
+    mismatches += sum(1 for f in TURNOUT_FIGURES if f in turnout and national[f] != turnout[f])
+    mismatches += sum(1 for c in results["candidates"] if national[c["name"]] != c["votes"])
+    return mismatches
+
+
+def main() -> int:
+    results_path = Path(sys.argv[1])
+    results = yaml.safe_load(results_path.read_text(encoding="utf-8"))
+    csv_path = results_path.parent / results["stations"]
+    columns = header(csv_path)
+    choices = [c["name"] for c in results["candidates"]] + (["against_all"] if "against_all" in results else [])
+    figures = ["registered", "ballots_cast", "invalid_ballots", *choices]
+    stations = scan(csv_path, columns)
+    # One streaming pass sums everything per region (relations included); ids need a pass of their own.
+    per_region = stations.group_by("region").agg(pl.len().alias("stations"), *(pl.col(f).sum() for f in figures), *relation_counts(columns, choices))
+    by_region = per_region.collect(engine="streaming")
+    duplicates = stations.select(pl.len() - pl.col("station").n_unique()).collect(engine="streaming").item()
+    found = {name: int(by_region[name].sum()) for name in ("unbalanced", "over_100", "received", "invalid_share")}
+    found["duplicates"] = int(duplicates)
+    found["negative"] = int(by_region["negative"].sum())
+    sums = {row["region"]: row for row in by_region.iter_rows(named=True)}
+    regions = {r["name"]: r for r in results.get("regions", [])}
+    found["unknown_regions"] = sum(row["stations"] for name, row in sums.items() if name not in regions) if regions else 0
+    found["rollup_mismatches"] = rollup_mismatches(results, regions, sums)
+    print(found)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
