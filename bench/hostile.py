@@ -44,6 +44,32 @@ def candidates_file(count: int, seed: int = 1) -> str:
     return "".join(lines)
 
 
+def regions_file(regions: int, candidates: int, seed: int = 1) -> str:
+    """`regions` regions of `candidates` candidates each, every figure consistent: the regions add up
+    to the nation, each region's votes, turnout and invalid ballots given (issue 12: 5,000 x 50)."""
+    rng = random.Random(seed)
+    names = [f"Candidate {i}" for i in range(candidates)]
+    blocks, totals = [], [0] * candidates
+    registered = cast = invalid = stations = 0
+    for r in range(regions):
+        votes = [rng.randint(100, 20_000) for _ in range(candidates)]
+        spoilt = rng.randint(0, 500)
+        region_cast = sum(votes) + spoilt
+        region_registered = region_cast + rng.randint(0, region_cast)
+        region_stations = rng.randint(10, 200)
+        blocks.append(
+            f"  - name: Region {r}\n    registered: {region_registered}\n    ballots_cast: {region_cast}\n    invalid_ballots: {spoilt}\n"
+            f"    turnout_percent: {region_cast * 100 / region_registered:.2f}\n    polling_stations: {region_stations}\n    votes:\n"
+            + "".join(f"      {name}: {v}\n" for name, v in zip(names, votes))
+        )
+        totals = [t + v for t, v in zip(totals, votes)]
+        registered, cast, invalid, stations = registered + region_registered, cast + region_cast, invalid + spoilt, stations + region_stations
+    valid = cast - invalid
+    head = f"turnout:\n  registered: {registered}\n  ballots_cast: {cast}\n  invalid_ballots: {invalid}\n  polling_stations: {stations}\ncandidates:\n"
+    head += "".join(f"  - name: {name}\n    votes: {v}\n    percent: {v * 100 / valid:.2f}\n" for name, v in zip(names, totals))
+    return HEAD + head + "regions:\n" + "".join(blocks)
+
+
 def slipped_file(count: int) -> str:
     """`count` candidates, the first one's count with a digit too many: every share fails, every
     count is a suspect, and attribution tries every keystroke correction of each (issue 10)."""

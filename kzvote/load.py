@@ -154,6 +154,7 @@ def _mark(mark: Any) -> Position:
 
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in results files; write the value out"
 INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG = (f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "null"))
+_RESOLVE = yaml.resolver.Resolver().resolve
 
 
 class _UnsafeYaml(Exception):
@@ -175,13 +176,26 @@ class _Node:
 
 
 class _Scalar(_Node):
-    __slots__ = ("tag", "style")
+    """A scalar; its implicit tag (int, float, bool, null, str) is resolved when first asked for:
+    resolving means trying the resolver's patterns, and most values are only ever read as text or
+    as plain digits."""
+
+    __slots__ = ("explicit", "implicit", "style")
     value: str
 
-    def __init__(self, value: str, at: Position, tag: str, style: str | None) -> None:
+    def __init__(self, value: str, at: Position, explicit: str | None, implicit: tuple[bool, bool], style: str | None) -> None:
         super().__init__(value, at)
-        self.tag = tag
+        self.explicit = explicit
+        self.implicit = implicit
         self.style = style
+
+    @property
+    def tag(self) -> str:
+        if self.explicit is not None:
+            return self.explicit
+        if self.style is None and PLAIN_COUNT.fullmatch(self.value):
+            return INT_TAG  # what YAML 1.1 resolves plain digits to, without trying every pattern
+        return _RESOLVE(yaml.ScalarNode, self.value, self.implicit)
 
 
 class _Mapping(_Node):
@@ -211,7 +225,6 @@ def _compose(text: str, name: str) -> _Node:
 
 
 def _compose_events(events: Iterator[yaml.Event], name: str) -> _Node:
-    resolve = yaml.resolver.Resolver().resolve
     open_nodes: list[_Node] = []
     root: _Node | None = None
     documents = 0
@@ -224,9 +237,7 @@ def _compose_events(events: Iterator[yaml.Event], name: str) -> _Node:
                 raise _UnsafeYaml("KZ013", f"holds more than {MAX_NODES:,} values; no results file needs that many", _mark(event.start_mark))
         if kind is yaml.ScalarEvent:
             tag = event.tag
-            if tag is None or tag == "!":
-                tag = resolve(yaml.ScalarNode, event.value, event.implicit)
-            node: _Node = _Scalar(event.value, _mark(event.start_mark), tag, event.style)
+            node: _Node = _Scalar(event.value, _mark(event.start_mark), None if tag is None or tag == "!" else tag, event.implicit, event.style)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if len(open_nodes) >= MAX_DEPTH:
                 raise _UnsafeYaml("KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
@@ -470,10 +481,11 @@ class _Reader:
             if len(text) > MAX_COUNT_DIGITS:
                 self.problem("KZ010", _too_long(text, f"a count of {spec.noun}"), path, position)
                 return None
-            if int(text) < spec.minimum:
+            value = int(text)
+            if value < spec.minimum:
                 self.problem("KZ010", f"'{text}' is below {spec.minimum}: {spec.name} is counted from {spec.minimum}", path, position)
                 return None
-            return Figure(int(text), text, position)
+            return Figure(value, text, position)
         self.problem("KZ010", _count_complaint(scalar, spec.noun, spec.minimum), path, position)
         return None
 

@@ -94,8 +94,18 @@ class System:
 
     quantities: dict[Path, Quantity] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
-    sums_of: dict[Path, list[Sum]] = field(default_factory=dict)
+    all_sums: list[Sum] = field(default_factory=list)
     truncate: bool = False  # published percentages are cut, not rounded (election.rounding)
+
+    @cached_property
+    def sums_of(self) -> dict[Path, list[Sum]]:
+        """The sums each figure is a member of: asked for only when something fails, so a clean
+        file of 250,000 region votes never builds it."""
+        found: dict[Path, list[Sum]] = {}
+        for total in self.all_sums:
+            for member in total.members:
+                found.setdefault(member, []).append(total)
+        return found
 
     # --- values ------------------------------------------------------------------------------------
 
@@ -406,10 +416,11 @@ def build(results: Results, truncate: bool | None = None) -> System:
         add(path, Quantity(path, figure, label, is_percent, subject))
         return path
 
+    quantities = system.quantities
+
     def total(name: str, key: str, members: list[Path], *patterns: Path) -> Sum:
-        result = Sum(name, key, tuple(members), patterns, sum(system.value(p) for p in members))
-        for member in members:
-            system.sums_of.setdefault(member, []).append(result)
+        result = Sum(name, key, tuple(members), patterns, sum(quantities[p].figure.value for p in members))  # type: ignore[misc]
+        system.all_sums.append(result)
         return result
 
     choices = results.choices
