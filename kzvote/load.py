@@ -193,8 +193,8 @@ class _Scalar(_Node):
     def tag(self) -> str:
         if self.explicit is not None:
             return self.explicit
-        if self.style is None and PLAIN_COUNT.fullmatch(self.value):
-            return INT_TAG  # what YAML 1.1 resolves plain digits to, without trying every pattern
+        if self.implicit[0] and PLAIN_COUNT.fullmatch(self.value):
+            return INT_TAG  # what YAML 1.1 resolves plain digits to, without trying every pattern (a plain scalar: implicit[0]; libyaml and PyYAML differ in its style)
         return _RESOLVE(yaml.ScalarNode, self.value, self.implicit)
 
 
