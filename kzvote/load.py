@@ -33,6 +33,7 @@ USE_LIBYAML = yaml.__with_libyaml__  # tests turn it off to run the pure-Python 
 # candidates has about 600,000; each costs some 500 bytes loaded, so this bounds memory to ~0.5 GB
 # whatever the 16 MiB hold (600,000 one-line flow mappings would take 1.3 GB).
 MAX_NODES = 1_000_000
+SAFE_TEXTS_KEPT = 10_000  # distinct safe texts remembered: the names of a file, not every value
 MAX_DEPTH = 32  # a results file is 4 levels deep; anything far deeper is a mistake or an attack
 
 # The problems that stop a file from loading (exit 2).
@@ -292,6 +293,7 @@ class _Reader:
     file: str
     problems: list[Finding] = field(default_factory=list)
     key_positions: dict[Path, Position] = field(default_factory=dict)
+    safe_texts: set[str] = field(default_factory=set)  # texts already found safe
 
     def problem(self, code: str, message: str, path: Path, position: Position | None) -> None:
         self.problems.append(_finding(self.file, code, message, path, position))
@@ -400,10 +402,14 @@ class _Reader:
         """Refuses text that could rewrite a terminal or forge a CI log line (kzvote.text).
         A key is named in the finding's path, escaped."""
         text = scalar.value
+        if text in self.safe_texts:  # names repeat in every region
+            return True
         if scalar.style in ("|", ">"):
             text = text.rstrip("\n")  # a block scalar's own final line break is not content
         found = unsafe_char(text)
         if found is None:
+            if len(self.safe_texts) < SAFE_TEXTS_KEPT:
+                self.safe_texts.add(scalar.value)
             return True
         self.problem(
             "KZ016",
@@ -470,6 +476,10 @@ class _Reader:
             return None
 
     def _read_count(self, node: _Node, spec: Field, path: Path) -> Figure | None:
+        if type(node) is _Scalar and node.implicit[0] and len(node.value) <= MAX_COUNT_DIGITS and PLAIN_COUNT.fullmatch(node.value):
+            value = int(node.value)  # the common case, decided at once: plain digits hold no unsafe character
+            if value >= spec.minimum:
+                return Figure(value, node.value, node.at)
         scalar = self._scalar(node, path, f"a whole number of {spec.noun}")
         if scalar is None:
             return None

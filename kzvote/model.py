@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 Path = tuple[PathPart, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 5,000-region file holds 250,000 of them
 class Figure:
     """A number as written: value, the exact source text ("2.60"), and where it stands."""
 
