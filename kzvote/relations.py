@@ -39,15 +39,29 @@ FIELD_LABELS = {
 NATURAL = Interval(Fraction(0), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots, and the label worded when asked: a large file has 285,000
 class Quantity:
     """A figure of the file as attribution sees it."""
 
     path: Path
     figure: Figure
-    label: str  # "Karakat Abden's votes", "ballots cast", "Abroad: registered voters"
     is_percent: bool = False
     subject: str = ""  # whom the figure is about: a choice, a region, or "" for the national turnout
+
+    @property
+    def label(self) -> str:
+        """ "Karakat Abden's votes", "ballots cast", "Abroad: registered voters" """
+        path, leaf = self.path, str(self.path[-1])
+        if path[0] == "regions":
+            return f"{self.subject}: votes for {leaf}" if path[-2] == "votes" else f"{self.subject}: {FIELD_LABELS[leaf]}"
+        if path[0] == "turnout":
+            return FIELD_LABELS[leaf]
+        owner = "against all" if path[0] == "against_all" else self.subject
+        if leaf.startswith("percent_of_"):
+            return f"{owner}'s share of {BASE_NAMES[leaf.removeprefix('percent_of_')]}"
+        if path[0] == "against_all":
+            return f"the {leaf} against all"
+        return f"{owner}'s {leaf}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -410,10 +424,10 @@ def build(results: Results, truncate: bool | None = None) -> System:
     system = System(truncate=results.election.truncates if truncate is None else truncate)
     add = system.quantities.__setitem__
 
-    def quantity(path: Path, figure: Figure | None, label: str, is_percent: bool = False, subject: str = "") -> Path | None:
+    def quantity(path: Path, figure: Figure | None, is_percent: bool = False, subject: str = "") -> Path | None:
         if figure is None:
             return None
-        add(path, Quantity(path, figure, label, is_percent, subject))
+        add(path, Quantity(path, figure, is_percent, subject))
         return path
 
     quantities = system.quantities
@@ -425,15 +439,13 @@ def build(results: Results, truncate: bool | None = None) -> System:
 
     choices = results.choices
     for choice in choices:
-        against = choice.is_against_all
-        quantity(choice.path + ("votes",), choice.votes, "the votes against all" if against else f"{choice.name}'s votes", False, choice.name)
-        quantity(choice.path + ("percent",), choice.percent, "the percent against all" if against else f"{choice.name}'s percent", True, choice.name)
+        quantity(choice.path + ("votes",), choice.votes, False, choice.name)
+        quantity(choice.path + ("percent",), choice.percent, True, choice.name)
         for kind, figure in choice.shares.items():
-            owner = "against all" if against else choice.name
-            quantity(choice.path + (f"percent_of_{kind}",), figure, f"{owner}'s share of {BASE_NAMES[kind]}", True, choice.name)
+            quantity(choice.path + (f"percent_of_{kind}",), figure, True, choice.name)
     turnout = results.turnout
-    national = {name: quantity(("turnout", name), getattr(turnout, name), FIELD_LABELS[name]) for name in COUNT_FIELDS}
-    quantity(("turnout", "turnout_percent"), turnout.turnout_percent, "turnout", True)
+    national = {name: quantity(("turnout", name), getattr(turnout, name)) for name in COUNT_FIELDS}
+    quantity(("turnout", "turnout_percent"), turnout.turnout_percent, True)
     valid = total("valid votes", "valid", [c.path + ("votes",) for c in choices], ("candidates", "*", "votes"), ("against_all", "votes"))
     relations = system.relations
 
@@ -457,14 +469,14 @@ def build(results: Results, truncate: bool | None = None) -> System:
 
     for index, region in enumerate(results.regions):
         counts = {
-            name: quantity(region.path + (name,), getattr(region.counts, name), f"{region.name}: {FIELD_LABELS[name]}", False, region.name)
+            name: quantity(region.path + (name,), getattr(region.counts, name), False, region.name)
             for name in COUNT_FIELDS
         }
-        quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, f"{region.name}: turnout", True, region.name)
+        quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, True, region.name)
         vote_paths = [
             p
             for name, figure in region.votes.items()
-            if (p := quantity(region.path + ("votes", name), figure, f"{region.name}: votes for {name}", False, region.name))
+            if (p := quantity(region.path + ("votes", name), figure, False, region.name))
         ]
         _counts_relations(system, counts, region.path, region.name)
         votes: list[tuple[int, Term]] = [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*")))] if vote_paths else []
