@@ -10,7 +10,7 @@ import csv
 import functools
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any, BinaryIO
@@ -193,9 +193,20 @@ def blocks(stream: Any, length: int | None = None) -> Iterator[bytes]:
     """Whole lines of the stream (or of its next length bytes), about BLOCK_BYTES at a time; every
     line ends in b"\\n". A line too long to be a row is cut to LINE_LIMIT + 1 characters (so the
     parser still sees it and says so), its rest skipped unbuffered."""
+    if not is_gzip(stream):
+        yield from _whole_lines(stream.read, length)
+        return
+    read, stop = _read_ahead(stream)
+    try:
+        yield from _whole_lines(read, length)
+    finally:
+        stop()
+
+
+def _whole_lines(read: Callable[[int], bytes], length: int | None) -> Iterator[bytes]:
     pending, left, skipping = b"", length, False
     while left is None or left > 0:
-        data = stream.read(BLOCK_BYTES if left is None else min(BLOCK_BYTES, left))
+        data = read(BLOCK_BYTES if left is None else min(BLOCK_BYTES, left))
         if not data:
             break
         if left is not None:
@@ -214,6 +225,49 @@ def blocks(stream: Any, length: int | None = None) -> Iterator[bytes]:
             yield block
     if pending:
         yield pending + b"\n"
+
+
+def _read_ahead(stream: Any) -> tuple[Callable[[int], bytes], Callable[[], None]]:
+    """stream.read, decompressing the next block on a thread while this one is parsed: zlib lets
+    go of the interpreter while it inflates, so a gzip file costs the second core, not the time.
+    The second function stops the thread when the reading ends early."""
+    import queue
+    import threading
+
+    ahead: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=2)
+    stopped = threading.Event()
+
+    def put(item: bytes | BaseException) -> bool:
+        while not stopped.is_set():
+            try:
+                ahead.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def fill() -> None:
+        try:
+            while (data := stream.read(BLOCK_BYTES)) and put(data):
+                pass
+            put(b"")
+        except BaseException as error:  # an error of the stream is the reader's, raised where it reads
+            put(error)
+
+    threading.Thread(target=fill, daemon=True, name="kzvote-gunzip").start()
+    rest = b""
+
+    def read(size: int) -> bytes:
+        nonlocal rest
+        if not rest:
+            got = ahead.get()
+            if isinstance(got, BaseException):
+                raise got
+            rest = got
+        data, rest = rest[:size], rest[size:]
+        return data
+
+    return read, stopped.set
 
 
 def newlines(data: bytes, np: Any) -> int:
