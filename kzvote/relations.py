@@ -468,16 +468,9 @@ def build(results: Results, truncate: bool | None = None) -> System:
     _balance(system, national, [(1, valid)], ("turnout",), "", complete=True)
 
     for index, region in enumerate(results.regions):
-        counts = {
-            name: quantity(region.path + (name,), getattr(region.counts, name), False, region.name)
-            for name in COUNT_FIELDS
-        }
+        counts = {name: quantity(region.path + (name,), getattr(region.counts, name), False, region.name) for name in COUNT_FIELDS}
         quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, True, region.name)
-        vote_paths = [
-            p
-            for name, figure in region.votes.items()
-            if (p := quantity(region.path + ("votes", name), figure, False, region.name))
-        ]
+        vote_paths = [p for name, figure in region.votes.items() if (p := quantity(region.path + ("votes", name), figure, False, region.name))]
         _counts_relations(system, counts, region.path, region.name)
         votes: list[tuple[int, Term]] = [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*")))] if vote_paths else []
         _balance(system, counts, votes, region.path, region.name, complete=len(region.votes) == len(choices))

@@ -1,0 +1,115 @@
+"""Issue 12: a large station file read by several processes, or a gzip file inflated on a thread,
+says exactly what one process reading it whole says: the same findings in file order, the same
+per-code caps, the same first unreadable lines, the same roll-up."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from kzvote.audit import source as audit_source
+from kzvote.audit import stations as audit_stations_module
+
+ROOT = Path(__file__).resolve().parent.parent
+Run = Callable[..., Result]
+
+# Every kind of line a person or a converter gets wrong, each a function of a good row.
+BAD_LINES: list[Callable[[bytes, random.Random, list[bytes]], bytes]] = [
+    lambda row, rng, rows: b"",  # a blank line
+    lambda row, rng, rows: b"   ",
+    lambda row, rng, rows: row + b"\r",  # one CRLF row
+    lambda row, rng, rows: row.replace(b",", b',"', 1),  # a quote left open
+    lambda row, rng, rows: row.replace(b",", b',"x,y",', 1),  # a quoted comma: one cell too many
+    lambda row, rng, rows: row[:5] + b"\x1b" + row[5:],  # a terminal escape
+    lambda row, rng, rows: row[:5] + b"\r" + row[5:],  # a carriage return inside a row
+    lambda row, rng, rows: row[:5] + "\u202e".encode() + row[5:],  # a bidi override
+    lambda row, rng, rows: row + b",7",
+    lambda row, rng, rows: row.rsplit(b",", 1)[0],
+    lambda row, rng, rows: row.replace(b",", b",-", 3),
+    lambda row, rng, rows: row.rsplit(b",", 1)[0] + b",1 234",
+    lambda row, rng, rows: row.rsplit(b",", 1)[0] + b"," + b"9" * 40,
+    lambda row, rng, rows: row.rsplit(b",", 1)[0] + b",abc",
+    lambda row, rng, rows: b"x" * 70_000,  # longer than any row
+    lambda row, rng, rows: row.replace(row.split(b",")[1], b"Atlantis", 1),  # a region the file lacks
+    lambda row, rng, rows: row.replace(row.split(b",")[1], "Абай".encode(), 1),
+    lambda row, rng, rows: rows[rng.randrange(len(rows))],  # a duplicate id, anywhere
+    lambda row, rng, rows: row.replace(row.split(b",")[0], row.split(b",")[0] + b"   ", 1),
+]
+
+
+def mangled(tmp_path: Path, stations: int, seed: int, rate: float) -> Path:
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "make_stations.py"), str(stations), "--seed", str(seed), "--out", str(tmp_path), "--plant", "duplicate"],
+        check=True,
+        capture_output=True,
+    )
+    lines = (tmp_path / "stations.csv").read_bytes().split(b"\n")
+    header, rows = lines[0], [line for line in lines[1:] if line]
+    rng = random.Random(seed)
+    out = [header] + [rng.choice(BAD_LINES)(row, rng, rows) if rng.random() < rate else row for row in rows]
+    (tmp_path / "stations.csv").write_bytes(b"\n".join(out) + b"\n")
+    return tmp_path / "results.yaml"
+
+
+def audit_doc(cli: Run, results: Path, *args: str) -> tuple[int, dict]:
+    done = cli("audit", results, "--format", "json", *args)
+    assert done.stderr == "", done.stderr
+    return done.exit_code, json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("jobs", ["2", "3", "7"])
+def test_parts_read_by_several_processes_say_what_one_says(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, jobs: str) -> None:
+    results = mangled(tmp_path, 4000, seed, 0.02)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", 16 * 1024)  # many blocks in every part
+    whole = audit_doc(cli, results, "--jobs", "1")
+    monkeypatch.setattr(audit_source, "PART_BYTES", 1024)  # parts of a small file, so that it is cut
+    assert audit_doc(cli, results, "--jobs", jobs) == whole
+    assert whole[1]["findings"], "the mangled file has faults to find"
+
+
+def test_caps_per_code_hold_across_parts(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    results = mangled(tmp_path, 3000, 3, 0.05)
+    monkeypatch.setattr(audit_stations_module, "KEEP_PER_CODE", 3)
+    whole = audit_doc(cli, results, "--jobs", "1")
+    monkeypatch.setattr(audit_source, "PART_BYTES", 1024)
+    assert audit_doc(cli, results, "--jobs", "4") == whole
+    assert "more were counted, not kept" in json.dumps(whole), "some code is over the cap"
+
+
+def test_a_file_cut_in_parts_keeps_its_line_numbers(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = random.Random(5)
+    lines = [b"h"] + [b"x" * rng.randrange(0, 40) for _ in range(2000)]
+    path = tmp_path / "lines.csv"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with path.open("rb") as stream:
+        stream.readline()
+        total, ranges = audit_source.survey(path, stream, 7, np)
+    data = path.read_bytes()
+    assert ranges[0].start == len(lines[0]) + 1 and ranges[-1].end is None
+    for before, after in zip(ranges, ranges[1:]):
+        assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"  # cut at a line end
+    for piece in ranges:
+        assert piece.first_line == data[: piece.start].count(b"\n") + 1
+    assert total == len(lines)  # room for every line: the rows are fewer
+
+
+def test_gzip_inflated_ahead_says_what_the_plain_file_says(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    results = mangled(tmp_path, 3000, 4, 0.02)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", 8 * 1024)
+    plain = audit_doc(cli, results)
+    (tmp_path / "stations.csv.gz").write_bytes(gzip.compress((tmp_path / "stations.csv").read_bytes()))
+    compressed = audit_doc(cli, results, "--stations", str(tmp_path / "stations.csv.gz"))
+    assert json.dumps(compressed).replace(str(tmp_path / "stations.csv.gz"), "STATIONS") == json.dumps(plain).replace(
+        str(tmp_path / "stations.csv"), "STATIONS"
+    )
