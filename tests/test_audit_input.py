@@ -372,3 +372,11 @@ def test_a_stations_file_that_cannot_be_opened_is_located_at_the_stations_key(cl
     results.write_text(results.read_text().replace("stations: stations.csv", "stations: missing.csv"))
     result = run(cli, results)
     assert result.exit_code == 2 and "results.yaml:10:" in result.stderr and "missing.csv" in result.stderr
+
+
+@pytest.mark.parametrize("block", [1, 65_536])
+def test_a_signed_count_is_a_bad_cell_whichever_way_the_block_is_read(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """numpy would read "+530" as 530: a plain block with a sign goes the careful way (issue 12)."""
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", block)
+    _, doc = audit_doc(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,+530,260\n" + SOUTH))
+    assert [(f["code"], f["line"], f["message"]) for f in doc["findings"] if f["code"] == "KZ801"] == [("KZ801", 2, "Anna Berg '+530' is not a whole number")]

@@ -56,7 +56,7 @@ def _plain_lines(block: bytes, np: Any) -> int:
     """The block's lines if numpy can take it as it is, else 0. numpy would skip an empty line
     unseen (and with it the line numbers), so a blank line is not plain; a line too long for a
     row fails numpy's parse, or is found where a field is widened."""
-    if b'"' in block or b"\x7f" in block:
+    if b'"' in block or b"\x7f" in block or b"+" in block:  # numpy would read "+5" as 5; a sign is no count
         return 0
     data = np.frombuffer(block, dtype=np.uint8)
     low = np.flatnonzero(data < 32)  # the line ends, and any other control character
@@ -90,7 +90,7 @@ def _careful(pieces: list[str], first_line: int, part: Part, np: Any) -> Parsed 
             return None
         text = "".join(lines)
     # numpy cannot tell commas inside quotes from separators: quoted rows go the slow way
-    parsed = _fast(text.encode("latin1"), len(lines), part, np) if '"' not in text else None
+    parsed = _fast(text.encode("latin1"), len(lines), part, np) if '"' not in text and "+" not in text else None
     if parsed is None:
         return _slow(lines, numbers, part, np)
     return parsed._replace(lines=np.array(numbers, dtype=np.int64))
@@ -150,18 +150,20 @@ def _fast(data: bytes, rows: int, part: Part, np: Any) -> Parsed | None:
         part.id_width = longest if id_full else part.id_width
         part.region_width = longest if region_full else part.region_width
     # the counts lead each record, in Layout.counted order: a strided view is the counts matrix
-    counts = np.ndarray((len(table), len(layout.columns)), dtype=np.int64, buffer=table, strides=(record.itemsize, 8))
+    counts = np.ndarray((len(table), len(layout.columns)), dtype=np.uint32, buffer=table, strides=(record.itemsize, 4)).astype(np.int64)
     ids = np.char.strip(ids)  # text cells are trimmed like counts (regions: by name)
     return Parsed(counts, ids, regions, None, np.ones(rows, dtype=bool))
 
 
 def _record(layout: Layout, id_width: int, region_width: int, np: Any) -> Any:
     """One row as numpy reads it: a field per CSV column, in the header's order, laid out with the
-    counted figures first (8 bytes each, in Layout.counted order), then the id and the region."""
-    counted = 8 * len(layout.columns)
-    offsets = {column: 8 * place for place, column in enumerate(layout.columns)}
+    counted figures first (in Layout.counted order), then the id and the region. A count is read
+    as uint32, a quarter faster to parse than int64: a sign, or a count of 2**32 or more (no
+    station's), fails the block over to the careful path, which says what is wrong with it."""
+    counted = 4 * len(layout.columns)
+    offsets = {column: 4 * place for place, column in enumerate(layout.columns)}
     offsets[layout.station], offsets[layout.region] = counted, counted + id_width
-    formats = {column: np.int64 for column in layout.columns} | {layout.station: f"S{id_width}", layout.region: f"S{region_width}"}
+    formats = {column: np.uint32 for column in layout.columns} | {layout.station: f"S{id_width}", layout.region: f"S{region_width}"}
     columns = range(len(layout.header))
     return np.dtype(
         {
