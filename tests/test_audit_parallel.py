@@ -85,23 +85,21 @@ def test_caps_per_code_hold_across_parts(cli: Run, tmp_path: Path, monkeypatch: 
     assert "more were counted, not kept" in json.dumps(whole), "some code is over the cap"
 
 
-def test_a_file_cut_in_parts_keeps_its_line_numbers(tmp_path: Path) -> None:
-    import numpy as np
-
-    rng = random.Random(5)
-    lines = [b"h"] + [b"x" * rng.randrange(0, 40) for _ in range(2000)]
+@pytest.mark.parametrize("parts", [2, 7, 50])
+def test_a_file_is_cut_in_parts_at_line_ends(tmp_path: Path, parts: int) -> None:
+    rng = random.Random(parts)
+    lines = [b"h"] + [b"x" * rng.choice([0, 5, 40, 3000]) for _ in range(400)]
     path = tmp_path / "lines.csv"
     path.write_bytes(b"\n".join(lines) + b"\n")
     with path.open("rb") as stream:
         stream.readline()
-        total, ranges = audit_source.survey(path, stream, 7, np)
+        ranges = audit_source.plan(stream, parts)
+        assert stream.tell() == len(lines[0]) + 1  # left where the reading starts
     data = path.read_bytes()
-    assert ranges[0].start == len(lines[0]) + 1 and ranges[-1].end is None
+    assert ranges[0].start == len(lines[0]) + 1 and ranges[0].first_line == 2 and ranges[-1].end is None
+    assert 1 < len(ranges) <= parts
     for before, after in zip(ranges, ranges[1:]):
-        assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"  # cut at a line end
-    for piece in ranges:
-        assert piece.first_line == data[: piece.start].count(b"\n") + 1
-    assert total == len(lines)  # room for every line: the rows are fewer
+        assert before.end == after.start > before.start and data[after.start - 1 : after.start] == b"\n" and after.first_line is None
 
 
 def test_gzip_inflated_ahead_says_what_the_plain_file_says(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

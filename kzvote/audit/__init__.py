@@ -39,6 +39,7 @@ from kzvote.audit.rules import RULES
 from kzvote.audit.source import COUNT_COLUMNS, Layout, Range, at_stations_key, read_layout, stations_path
 from kzvote.audit.stations import Part
 from kzvote.errors import KzvoteError
+from kzvote.findings import Position
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -63,20 +64,20 @@ def audit_stations(results: Any, path: FilePath, display_name: str, on_progress:
     import numpy as np  # only the audit needs it; see README, Performance
 
     from kzvote.audit.rollup import finish
-    from kzvote.audit.source import ids_at, open_stations, read_header, survey
+    from kzvote.audit.source import ids_at, open_stations, plan, read_header, rows_to_reserve
 
     audit = Audit(results, display_name)
     raw, stream = open_stations(path, display_name)
     with raw, stream:
         layout = read_layout(read_header(stream, display_name), results, display_name)
-        rows, ranges = survey(path, stream, _parts(stream, jobs), np)
+        ranges = plan(stream, _parts(stream, jobs))
         known = {r.name for r in results.regions}
-        whole = Part(layout, known, display_name, np, rows)
         children = [_start(path, display_name, piece, layout, known) for piece in ranges[1:]]
+        whole = Part(layout, known, display_name, np, rows_to_reserve(path, stream))
         try:
-            _read(stream, ranges[0], whole, raw, on_progress)
+            next_line = _read(stream, ranges[0], whole, raw, on_progress)
             for child in children:
-                _merge_child(whole, child, display_name)
+                next_line = _merge_child(whole, child, display_name, next_line)
         finally:
             for process, _ in children:
                 process.kill()
@@ -88,13 +89,13 @@ def audit_stations(results: Any, path: FilePath, display_name: str, on_progress:
     return audit
 
 
-def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: Progress | None = None) -> None:
-    """Check every row of one range of the file into part."""
+def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: Progress | None = None) -> int:
+    """Check every row of one range of the file into part; the number of the line after it."""
     from kzvote.audit.parse import parse_block
     from kzvote.audit.source import blocks, reason, unreadable
     from kzvote.audit.stations import check_rows
 
-    next_line, consumed = piece.first_line, 0
+    next_line, consumed = piece.first_line or 1, 0
     try:
         for block in blocks(stream, None if piece.end is None else piece.end - piece.start):
             parsed, lines = parse_block(block, next_line, part, part.np)
@@ -106,8 +107,9 @@ def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: P
                 on_progress(position - consumed)
                 consumed = position
     except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
-        where = f" after line {next_line - 1}" if next_line > 2 else ""
+        where = f" after line {next_line - 1}" if next_line > 2 and piece.first_line else ""
         raise unreadable(part.file_name, f"cannot read stations file{where}: {reason(error)}", next_line) from None
+    return next_line
 
 
 def _parts(stream: Any, jobs: int) -> int:
@@ -143,11 +145,11 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
     from kzvote.audit.source import open_stations
 
     try:
-        part = Part(layout, known, display_name, np, piece.rows)
+        part = Part(layout, known, display_name, np, ((piece.end or os.stat(path).st_size) - piece.start) // 32)
         raw, stream = open_stations(path, display_name)
         with raw:
             raw.seek(piece.start)
-            _read(raw, piece, part)
+            part.next_line = _read(raw, piece, part)
         sender.send(("part", part))
     except KzvoteError as error:
         sender.send(("error", error.findings))
@@ -157,7 +159,11 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
         sender.close()
 
 
-def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str) -> None:
+def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str, next_line: int) -> int:
+    """The child's part added to whole, its lines (numbered from 1) moved to where they stand in
+    the file, which the parts before it have just told; the number of the line after it."""
+    from dataclasses import replace
+
     from kzvote.audit.source import unreadable
     from kzvote.audit.stations import merge
 
@@ -167,7 +173,7 @@ def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str) -> None
     except EOFError:  # the child died before saying anything: killed, or out of memory
         raise unreadable(display_name, f"a process reading part of the file ended without a result (exit code {process.exitcode})") from None
     if kind == "error":
-        raise KzvoteError(payload)
+        raise KzvoteError([replace(f, position=Position(f.position.line + next_line - 1, f.position.column)) if f.position else f for f in payload])
     if kind == "bug":
         raise RuntimeError(f"a process reading part of the file failed:\n{payload}")
-    merge(whole, payload)
+    return merge(whole, payload, next_line - 1)

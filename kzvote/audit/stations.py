@@ -7,6 +7,7 @@ file order, so the result does not depend on how the file was cut.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from kzvote import fmt
@@ -80,6 +81,7 @@ class Part:
         self.findings: list[Finding] = []
         self.counts: dict[str, int] = {}  # every finding by code, kept or not
         self.truncated: dict[str, int] = {}  # findings counted but not kept, by code
+        self.next_line = 1  # the number of the line after the part, once read
 
     COLUMNS = ("id_hashes", "id_lines", "error_rows", "warning_rows")
 
@@ -407,13 +409,26 @@ def hash_ids(ids: Any, np: Any) -> Any:
     return hashes
 
 
-def merge(first: Part, second: Part) -> None:
-    """second's rows follow first's in the file: first becomes the two read as one. Findings keep
-    file order and the per-code cap; a region either saw first is first seen there."""
+def merge(first: Part, second: Part, offset: int) -> int:
+    """second's rows follow first's in the file, its lines numbered from 1 where offset + 1 is: first
+    becomes the two read as one; the number of the line after second's. Findings keep file order
+    and the per-code cap; a region either saw first is first seen there."""
+    np = first.np
+
+    def moved(line: int | None) -> int | None:
+        return None if line is None else line + offset
+
+    lines = second.id_lines.view().astype(np.int64) + offset
+    second.id_lines.data, second.id_lines.size = lines if lines[-1:].max(initial=0) >= 2**32 else lines.astype(np.uint32), len(lines)
+    second.first_unreadable = [moved(line) for line in second.first_unreadable]
+    second.first_unplaced = moved(second.first_unplaced)
+    second.discovered = {name: (line + offset, station) for name, (line, station) in second.discovered.items()}
+    second.findings = [replace(f, position=Position(f.position.line + offset, f.position.column)) if f.position else f for f in second.findings]
     for column in Part.COLUMNS:
         mine, theirs = getattr(first, column), getattr(second, column)
-        if theirs.data.dtype != mine.data.dtype:
-            mine.data = mine.data.astype(theirs.data.dtype)
+        wider = np.promote_types(mine.data.dtype, theirs.data.dtype)
+        if mine.data.dtype != wider:
+            mine.data = mine.data.astype(wider)
         mine.extend(theirs.view())
     for theirs, name in enumerate(second.region_names):
         into = first.code(name)
@@ -442,3 +457,4 @@ def merge(first: Part, second: Part) -> None:
     for code, count in second.truncated.items():
         first.counts[code] = first.counts.get(code, 0) + count
         first.truncated[code] = first.truncated.get(code, 0) + count
+    return offset + second.next_line
