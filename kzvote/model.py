@@ -163,6 +163,12 @@ class Results:
         return self.candidates + ((self.against_all,) if self.against_all else ())
 
     def where(self, path: Path) -> Position | None:
+        """Where the value at path is written: a region's vote by its figure (the loader keeps no
+        key position for each of a large file's 250,000), else the nearest key written."""
+        if len(path) == 4 and path[0] == "regions" and path[2] == "votes" and isinstance(path[1], int) and path[1] < len(self.regions):
+            figure = self.regions[path[1]].votes.get(str(path[3]))
+            if figure is not None and figure.position is not None:
+                return figure.position
         while path:
             if path in self.positions:
                 return self.positions[path]
