@@ -8,6 +8,7 @@ the line and column of every value, and every key of a mapping, duplicates inclu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import re
@@ -103,7 +104,9 @@ def parse(data: bytes, name: str = "<data>") -> Results:
 
 def _parse(data: bytes, name: str) -> Results:
     reader = _Reader(name)
-    raw = reader.read(_compose(_decode(data, name), name), RESULTS, ())  # the text and tree go once read
+    text = _decode(data, name)
+    with _yaml_errors(name):  # a YAML error found while reading stops the file, as before reading
+        raw = reader.read(_compose(text, name), RESULTS, ())
     results = build(raw, reader) if not reader.problems else None
     if reader.problems or results is None:
         raise KzvoteError(sorted(reader.problems, key=Finding.sort_key))
@@ -210,13 +213,26 @@ class _Sequence(_Node):
 
 
 def _compose(text: str, name: str) -> _Node:
-    """One pass over the YAML event stream composes the tree and refuses, before they cost
-    anything, what results files never need: aliases, nesting deeper than MAX_DEPTH, a second
+    """The document's root node, composed as the reader asks for it: a list at the top level
+    (candidates, regions) hands out one item at a time, so a 5,000-region file never holds more
+    than one region's nodes. The composing refuses, before they cost anything, what results files
+    never need: aliases, nesting deeper than MAX_DEPTH, more than MAX_NODES values, a second
     document. Events come from libyaml when PyYAML has it, else from PyYAML's own parser: both
-    are iterative, so no input reaches a recursive composer."""
+    are iterative, and the composer is iterative too, so no input reaches a recursion.
+    YAML errors surface while the root is read: _yaml_errors turns them into findings."""
     loader = yaml.CSafeLoader if USE_LIBYAML else yaml.SafeLoader
+    with _yaml_errors(name):
+        stream = _EventStream(yaml.parse(text, Loader=loader))
+        root = stream.root()
+    if root is None:
+        raise _fail(name, "KZ004", "the file is empty; see README for the kzvote/1 format", Position(1, 1))
+    return root
+
+
+@contextlib.contextmanager
+def _yaml_errors(name: str) -> Iterator[None]:
     try:
-        return _compose_events(yaml.parse(text, Loader=loader), name)
+        yield
     except _UnsafeYaml as error:
         raise _fail(name, error.code, str(error), error.position) from None
     except yaml.MarkedYAMLError as error:
@@ -225,48 +241,133 @@ def _compose(text: str, name: str) -> _Node:
         raise _fail(name, "KZ003", f"YAML error: {_one_line(str(error))}") from None
 
 
-def _compose_events(events: Iterator[yaml.Event], name: str) -> _Node:
-    new_tuple = tuple.__new__
-    open_nodes: list[_Node] = []
-    root: _Node | None = None
-    documents = 0
-    nodes = 0
-    for event in events:
-        kind = type(event)
-        if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _UnsafeYaml("KZ013", f"holds more than {MAX_NODES:,} values; no results file needs that many", _mark(event.start_mark))
-        if kind is yaml.ScalarEvent:
-            tag, mark = event.tag, event.start_mark
-            at = new_tuple(Position, (mark.line + 1, mark.column + 1))  # Position(...) without its Python-level __new__
-            node: _Node = _Scalar(event.value, at, None if tag is None or tag == "!" else tag, event.implicit, event.style)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if len(open_nodes) >= MAX_DEPTH:
-                raise _UnsafeYaml("KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
-            open_nodes.append((_Mapping if kind is yaml.MappingStartEvent else _Sequence)([], _mark(event.start_mark)))
-            continue
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            node = open_nodes.pop()
-            if isinstance(node, _Mapping):
-                flat: list[Any] = node.value
-                node.value = list(zip(flat[0::2], flat[1::2]))
-        elif kind is yaml.AliasEvent:
-            raise _UnsafeYaml("KZ013", ALIAS_MESSAGE, _mark(event.start_mark))
-        elif kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _UnsafeYaml("KZ004", "holds more than one YAML document (---); keep one", _mark(event.start_mark))
-            continue
-        else:
-            continue
-        if open_nodes:
+class _EventStream:
+    """YAML events composed into nodes on demand, with the limits counted across the file."""
+
+    def __init__(self, events: Iterator[yaml.Event]) -> None:
+        self.events = events
+        self.nodes = 0
+        self.documents = 0
+        self.pending: _LazySequence | None = None  # a top-level list not yet read to its end
+
+    def next_event(self) -> Any:
+        for event in self.events:
+            kind = type(event)
+            if kind is yaml.AliasEvent:
+                raise _UnsafeYaml("KZ013", ALIAS_MESSAGE, _mark(event.start_mark))
+            if kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise _UnsafeYaml("KZ004", "holds more than one YAML document (---); keep one", _mark(event.start_mark))
+                continue
+            if kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:
+                continue
+            return event
+        return None  # the stream has ended
+
+    def root(self) -> _Node | None:
+        event = self.next_event()
+        if event is None or type(event) is yaml.StreamEndEvent:
+            return None
+        if type(event) is yaml.MappingStartEvent:
+            self.count(event)
+            return _LazyMapping(self, _mark(event.start_mark))
+        root = self.compose(event, 0)
+        self.finish()
+        return root
+
+    def finish(self) -> None:
+        """The rest of the stream: nothing but its end (a second document is refused)."""
+        event = self.next_event()
+        if event is not None and type(event) is not yaml.StreamEndEvent:
+            raise _UnsafeYaml("KZ003", "unexpected content after the document", _mark(event.start_mark))
+
+    def count(self, event: Any) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _UnsafeYaml("KZ013", f"holds more than {MAX_NODES:,} values; no results file needs that many", _mark(event.start_mark))
+
+    def compose(self, first: Any, depth: int) -> _Node:
+        """The whole node that starts with event first, at depth (0: the document's root)."""
+        new_tuple = tuple.__new__
+        open_nodes: list[_Node] = []
+        event = first
+        while True:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                self.count(event)
+                tag, mark = event.tag, event.start_mark
+                at = new_tuple(Position, (mark.line + 1, mark.column + 1))  # Position(...) without its Python-level __new__
+                node: _Node = _Scalar(event.value, at, None if tag is None or tag == "!" else tag, event.implicit, event.style)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self.count(event)
+                if depth + len(open_nodes) >= MAX_DEPTH:
+                    raise _UnsafeYaml("KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
+                open_nodes.append((_Mapping if kind is yaml.MappingStartEvent else _Sequence)([], _mark(event.start_mark)))
+                event = self.next_event()
+                continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                node = open_nodes.pop()
+                if isinstance(node, _Mapping):
+                    flat: list[Any] = node.value
+                    node.value = list(zip(flat[0::2], flat[1::2]))
+            else:
+                raise _UnsafeYaml("KZ003", "unexpected YAML event", Position(1, 1))  # the parser never gives this
+            if not open_nodes:
+                return node
             open_nodes[-1].value.append(node)
-        else:
-            root = node
-    if root is None:
-        raise _fail(name, "KZ004", "the file is empty; see README for the kzvote/1 format", Position(1, 1))
-    return root
+            event = self.next_event()
+
+    def pairs(self) -> Iterator[tuple[_Node, _Node]]:
+        """The root mapping's keys and values; a list value is handed out lazily, and read to its
+        end before the next key (whether or not the reader read it)."""
+        while True:
+            if self.pending is not None:
+                self.pending.drain()
+                self.pending = None
+            event = self.next_event()
+            if type(event) is yaml.MappingEndEvent:
+                self.finish()
+                return
+            key = self.compose(event, 1)
+            event = self.next_event()
+            if type(event) is yaml.SequenceStartEvent:
+                self.count(event)
+                self.pending = _LazySequence(self, _mark(event.start_mark))
+                yield key, self.pending
+            else:
+                yield key, self.compose(event, 1)
+
+
+class _LazyMapping(_Mapping):
+    """The root mapping, its pairs composed as they are read. Read once."""
+
+    __slots__ = ()
+
+    def __init__(self, stream: _EventStream, at: Position) -> None:
+        super().__init__(stream.pairs(), at)
+
+
+class _LazySequence(_Sequence):
+    """A top-level list, its items composed one at a time as they are read. Read once."""
+
+    __slots__ = ("stream", "done")
+
+    def __init__(self, stream: _EventStream, at: Position) -> None:
+        super().__init__(self._items(), at)
+        self.stream, self.done = stream, False
+
+    def _items(self) -> Iterator[_Node]:
+        while True:
+            event = self.stream.next_event()
+            if type(event) is yaml.SequenceEndEvent:
+                self.done = True
+                return
+            yield self.stream.compose(event, 2)
+
+    def drain(self) -> None:
+        for _ in self.value:
+            pass
 
 
 def _one_line(text: str) -> str:
@@ -358,11 +459,13 @@ class _Reader:
     def _read_record_list(self, node: _Node, spec: Field, path: Path) -> list[Any] | None:
         if not self._expect(node, _Sequence, "a list", path):
             return None
-        if len(node.value) < spec.min_items:
-            self.problem("KZ007", f"needs at least {spec.min_items} item(s)", path, node.at)
-        for i, item in enumerate(node.value):
+        items = []
+        for i, item in enumerate(node.value):  # once: a top-level list is composed as it is read
             self.key_positions[path + (i,)] = item.at
-        return [self._read_record(item, spec, path + (i,)) for i, item in enumerate(node.value)]
+            items.append(self._read_record(item, spec, path + (i,)))
+        if len(items) < spec.min_items:
+            self.problem("KZ007", f"needs at least {spec.min_items} item(s)", path, node.at)
+        return items
 
     def _read_text_list(self, node: _Node, spec: Field, path: Path) -> list[Located | None] | None:
         if not self._expect(node, _Sequence, "a list", path):
