@@ -285,38 +285,52 @@ class _EventStream:
     def count(self, event: Any) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _UnsafeYaml("KZ013", f"holds more than {MAX_NODES:,} values; no results file needs that many", _mark(event.start_mark))
+            self._too_many(event)
 
     def compose(self, first: Any, depth: int) -> _Node:
-        """The whole node that starts with event first, at depth (0: the document's root)."""
-        new_tuple = tuple.__new__
+        """The whole node that starts with event first, at depth (0: the document's root). The
+        loop takes the events itself (inside a node there is no document event to skip): it runs
+        once for each of a large file's 500,000 values."""
+        new_tuple, events, nodes = tuple.__new__, self.events, self.nodes
         open_nodes: list[_Node] = []
         event = first
-        while True:
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                self.count(event)
-                tag, mark = event.tag, event.start_mark
-                at = new_tuple(Position, (mark.line + 1, mark.column + 1))  # Position(...) without its Python-level __new__
-                node: _Node = _Scalar(event.value, at, None if tag is None or tag == "!" else tag, event.implicit, event.style)
-            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                self.count(event)
-                if depth + len(open_nodes) >= MAX_DEPTH:
-                    raise _UnsafeYaml("KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
-                open_nodes.append((_Mapping if kind is yaml.MappingStartEvent else _Sequence)([], _mark(event.start_mark)))
-                event = self.next_event()
-                continue
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                node = open_nodes.pop()
-                if isinstance(node, _Mapping):
-                    flat: list[Any] = node.value
-                    node.value = list(zip(flat[0::2], flat[1::2]))
-            else:
-                raise _UnsafeYaml("KZ003", "unexpected YAML event", Position(1, 1))  # the parser never gives this
-            if not open_nodes:
-                return node
-            open_nodes[-1].value.append(node)
-            event = self.next_event()
+        try:
+            while True:
+                kind = type(event)
+                if kind is yaml.ScalarEvent:
+                    nodes += 1
+                    if nodes > MAX_NODES:
+                        self._too_many(event)
+                    tag, mark = event.tag, event.start_mark
+                    at = new_tuple(Position, (mark.line + 1, mark.column + 1))  # Position(...) without its Python-level __new__
+                    node: _Node = _Scalar(event.value, at, None if tag is None or tag == "!" else tag, event.implicit, event.style)
+                elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                    nodes += 1
+                    if nodes > MAX_NODES:
+                        self._too_many(event)
+                    if depth + len(open_nodes) >= MAX_DEPTH:
+                        raise _UnsafeYaml("KZ013", f"nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
+                    open_nodes.append((_Mapping if kind is yaml.MappingStartEvent else _Sequence)([], _mark(event.start_mark)))
+                    event = next(events)
+                    continue
+                elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                    node = open_nodes.pop()
+                    if isinstance(node, _Mapping):
+                        flat: list[Any] = node.value
+                        node.value = list(zip(flat[0::2], flat[1::2]))
+                elif kind is yaml.AliasEvent:
+                    raise _UnsafeYaml("KZ013", ALIAS_MESSAGE, _mark(event.start_mark))
+                else:
+                    raise _UnsafeYaml("KZ003", "unexpected YAML event", _mark(event.start_mark))  # the parser never gives one here
+                if not open_nodes:
+                    return node
+                open_nodes[-1].value.append(node)
+                event = next(events)
+        finally:
+            self.nodes = nodes
+
+    def _too_many(self, event: Any) -> None:
+        raise _UnsafeYaml("KZ013", f"holds more than {MAX_NODES:,} values; no results file needs that many", _mark(event.start_mark))
 
     def pairs(self) -> Iterator[tuple[_Node, _Node]]:
         """The root mapping's keys and values; a list value is handed out lazily, and read to its

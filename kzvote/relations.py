@@ -467,10 +467,13 @@ def build(results: Results, truncate: bool | None = None) -> System:
     _counts_relations(system, national, ("turnout",), "")
     _balance(system, national, [(1, valid)], ("turnout",), "", complete=True)
 
+    region_votes: list[dict[str, Path]] = []  # per region, each choice's vote path: made once, kept once
     for index, region in enumerate(results.regions):
         counts = {name: quantity(region.path + (name,), getattr(region.counts, name), False, region.name) for name in COUNT_FIELDS}
         quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, True, region.name)
-        vote_paths = [p for name, figure in region.votes.items() if (p := quantity(region.path + ("votes", name), figure, False, region.name))]
+        paths = {name: path for name, figure in region.votes.items() if (path := quantity(region.path + ("votes", name), figure, False, region.name))}
+        region_votes.append(paths)
+        vote_paths = list(paths.values())
         _counts_relations(system, counts, region.path, region.name)
         votes: list[tuple[int, Term]] = [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*")))] if vote_paths else []
         _balance(system, counts, votes, region.path, region.name, complete=len(region.votes) == len(choices))
@@ -482,7 +485,7 @@ def build(results: Results, truncate: bool | None = None) -> System:
                 regional = total(f"{FIELD_LABELS[name]} in the regions", "regions_sum", parts, ("regions", "*", name))
                 relations.append(Linear("KZ401", ("turnout", name), "", ((1, regional), (-1, national[name])), False, "regions"))  # type: ignore[arg-type]
         for choice in choices:
-            parts = [p for p in (region.path + ("votes", choice.name) for region in results.regions) if p in system.quantities]
+            parts = [p for paths in region_votes if (p := paths.get(choice.name)) is not None]
             if parts:
                 regional = total(f"votes for {choice.name} in the regions", "regions_sum", parts, ("regions", "*", "votes", choice.name))
                 relations.append(Linear("KZ401", choice.path + ("votes",), choice.name, ((1, regional), (-1, choice.path + ("votes",))), False, "regions"))
