@@ -128,8 +128,9 @@ class Analysis:
     def _explain(self, group: tuple[Relation, ...]) -> list[Explanation]:
         system = self.system
         rounding = self.other_rounding_fits and all(isinstance(r, Ratio) for r in group)
-        # Several percentages that all fit the other rule are the rule; one is likelier a slip.
-        if rounding and sum(isinstance(r, Ratio) for r in system.violated) > 1:
+        # The percentages of several figures that all fit the other rule are the rule; those of one
+        # figure (its percent and its percent_of_<base>) are likelier that figure's slip.
+        if rounding and len({r.part for r in system.violated if isinstance(r, Ratio)}) > 1:
             return [Explanation(group, shares="rounding")]
         fixes = [fix for path in _suspects(system, group) if (fix := _fix(system, path)) is not None]
         by_keystroke = tuple(f for f in fixes if f.keystrokes)

@@ -134,6 +134,24 @@ def test_any_one_slip_of_a_consistent_election_is_never_blamed_on_the_wrong_figu
     assert row.verdict != "wrong", (row, text)
 
 
+def test_one_counts_two_percents_off_are_its_slip_not_the_rounding_rule() -> None:
+    """Found by the property above: C2's count slipped 4000 -> 5000 breaks its percent and its
+    percent_of_cast, and truncating every percentage would fit too. Two percentages of one figure
+    are that figure's slip (the rule named as the alternative), not the rounding rule alone."""
+    text = (
+        "format: kzvote/1\nelection: {title: Generated, country: Testland, date: 2024-01-01, stage: final, percent_of: valid}\n"
+        "turnout:\n  registered: 801001\n  ballots_cast: 801001\n  turnout_percent: 100\ncandidates:\n"
+        "  - name: C0\n    votes: 0\n    percent: 0\n    percent_of_cast: 0\n"
+        "  - name: C1\n    votes: 1\n    percent: 0\n    percent_of_cast: 0\n"
+        "  - name: C2\n    votes: 4000\n    percent: 0\n    percent_of_cast: 0\n"
+        "  - name: C3\n    votes: 796000\n    percent: 99\n    percent_of_cast: 99\n"
+    )
+    results = parse(text.encode("utf-8"), "generated.yaml")
+    suspect = next(s for s in suspects(results, text) if s.path == ("candidates", 2, "votes"))
+    slip = next(s for s in slips(suspect.text, suspect.is_percent) if s.text == "5000")
+    assert run_slip(text, "generated.yaml", results, suspect, slip).verdict in ("exact", "ambiguous-named")
+
+
 # --- keystroke corrections ----------------------------------------------------------------------------
 
 
