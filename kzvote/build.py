@@ -10,6 +10,7 @@ reader (a CSV or JSON import) has only to produce the same raw values.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
@@ -109,7 +110,14 @@ def build(raw: dict[str, Any], reader: Problems) -> Results | None:
             AGAINST_ALL, ("against_all",), item["votes"], _figure(item, "percent"), is_against_all=True, position=item["@"], shares=_shares(item)
         )
     names = _name_index(candidates, reader)
-    regions = tuple(_region(item, i, names, against_all is not None, reader) for i, item in enumerate(raw.get("regions") or ()))
+    resolved: dict[str, str | None] = {}  # a region's names repeat in every region: resolved once
+
+    def resolve(spelling: str) -> str | None:
+        if spelling not in resolved:
+            resolved[spelling] = resolve_name(spelling, names)
+        return resolved[spelling]
+
+    regions = tuple(_region(item, i, names, resolve, against_all is not None, reader) for i, item in enumerate(raw.get("regions") or ()))
     # Names are matched case-insensitively everywhere (region votes, sources, station CSVs).
     _check_unique(regions, "name", "region", reader, fold=True)
     region_names = {r.name.casefold(): r.name for r in regions}
@@ -158,21 +166,21 @@ def resolve_name(spelling: str, names: dict[str, str]) -> str | None:
     return names.get(spelling.casefold())
 
 
-def _region(raw: dict[str, Any], index: int, names: dict[str, str], has_against_all: bool, reader: Problems) -> Region:
+def _region(raw: dict[str, Any], index: int, names: dict[str, str], resolve: Callable[[str], str | None], has_against_all: bool, reader: Problems) -> Region:
     path: Path = ("regions", index)
     votes: dict[str, Figure] = {}
     spelled: dict[str, tuple[str, Position]] = {}
     for spelling, (figure, key_at) in (raw.get("votes") or {}).items():
-        name = resolve_name(spelling, names)
-        at = path + ("votes", spelling)
+        name = resolve(spelling)
         if name is None:
-            reader.problem("KZ014", f"'{spelling}' is not a candidate{did_you_mean(spelling, set(names.values()))}", at, key_at)
+            reader.problem("KZ014", f"'{spelling}' is not a candidate{did_you_mean(spelling, set(names.values()))}", path + ("votes", spelling), key_at)
         elif name == AGAINST_ALL and not has_against_all:
-            reader.problem("KZ014", f"'{spelling}': this file has no against_all; add its national figures or remove this line", at, key_at)
+            message = f"'{spelling}': this file has no against_all; add its national figures or remove this line"
+            reader.problem("KZ014", message, path + ("votes", spelling), key_at)
         elif name in spelled:
             # Two spellings of one choice: YAML would keep both keys and kzvote the last value.
             first, first_at = spelled[name]
-            reader.problem("KZ009", f"'{spelling}' and '{first}' (line {first_at.line}) both name {name}; keep one", at, key_at)
+            reader.problem("KZ009", f"'{spelling}' and '{first}' (line {first_at.line}) both name {name}; keep one", path + ("votes", spelling), key_at)
         else:
             spelled[name] = (spelling, key_at)
             if figure is not None:

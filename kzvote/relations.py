@@ -434,8 +434,10 @@ def build(results: Results, truncate: bool | None = None) -> System:
 
     quantities = system.quantities
 
-    def total(name: str, key: str, members: list[Path], *patterns: Path) -> Sum:
-        result = Sum(name, key, tuple(members), patterns, sum(quantities[p].figure.value for p in members))  # type: ignore[misc]
+    def total(name: str, key: str, members: list[Path], *patterns: Path, value: int | None = None) -> Sum:
+        if value is None:
+            value = sum(quantities[p].figure.count for p in members)
+        result = Sum(name, key, tuple(members), patterns, value)
         system.all_sums.append(result)
         return result
 
@@ -477,7 +479,10 @@ def build(results: Results, truncate: bool | None = None) -> System:
         region_votes.append(paths)
         vote_paths = list(paths.values())
         _counts_relations(system, counts, region.path, region.name)
-        votes: list[tuple[int, Term]] = [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*")))] if vote_paths else []
+        in_region = sum(figure.count for figure in region.votes.values())
+        votes: list[tuple[int, Term]] = (
+            [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*"), value=in_region))] if vote_paths else []
+        )
         _balance(system, counts, votes, region.path, region.name, complete=len(region.votes) == len(choices))
 
     if results.regions:
@@ -488,8 +493,9 @@ def build(results: Results, truncate: bool | None = None) -> System:
                 relations.append(Linear("KZ401", ("turnout", name), "", ((1, regional), (-1, national[name])), False, "regions"))  # type: ignore[arg-type]
         for choice in choices:
             parts = [p for paths in region_votes if (p := paths.get(choice.name)) is not None]
+            in_regions = sum(listed.count for region in results.regions if (listed := region.votes.get(choice.name)) is not None)
             if parts:
-                regional = total(f"votes for {choice.name} in the regions", "regions_sum", parts, ("regions", "*", "votes", choice.name))
+                regional = total(f"votes for {choice.name} in the regions", "regions_sum", parts, ("regions", "*", "votes", choice.name), value=in_regions)
                 relations.append(Linear("KZ401", choice.path + ("votes",), choice.name, ((1, regional), (-1, choice.path + ("votes",))), False, "regions"))
     return system
 
