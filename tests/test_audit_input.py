@@ -379,4 +379,83 @@ def test_a_signed_count_is_a_bad_cell_whichever_way_the_block_is_read(cli: Run, 
     """numpy would read "+530" as 530: a plain block with a sign goes the careful way (issue 12)."""
     monkeypatch.setattr(audit_source, "BLOCK_BYTES", block)
     _, doc = audit_doc(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,+530,260\n" + SOUTH))
-    assert [(f["code"], f["line"], f["message"]) for f in doc["findings"] if f["code"] == "KZ801"] == [("KZ801", 2, "Anna Berg '+530' is not a whole number")]
+    assert [(f["code"], f["line"], f["message"]) for f in doc["findings"] if f["code"] == "KZ801"] == [
+        ("KZ801", 2, "Anna Berg '+530' has a plus sign; write 530")
+    ]
+
+
+# found by a hostile read of issue 12's rewrite: a block read by numpy at once and one read line by
+# line must say the same; each case is run both ways and the documents compared
+
+
+def either_way(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str | bytes) -> dict:
+    from kzvote.audit import parse
+
+    results = write_csv(tmp_path, body)
+    _, plain = audit_doc(cli, results)
+    with monkeypatch.context() as patch:
+        patch.setattr(parse, "_plain_lines", lambda block, np: 0)  # every block the careful way,
+        patch.setattr(parse, "_fast", lambda data, rows, part, np: None)  # and every row on its own
+        _, careful = audit_doc(cli, results)
+    assert plain == careful
+    return plain
+
+
+def test_an_id_with_a_no_break_space_is_another_id_either_way(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = either_way(cli, tmp_path, monkeypatch, HEADER + "N-1,North,1000,800,10,530,260\nN-1\u00a0,South,1000,700,10,470,220\n")
+    assert not [f for f in doc["findings"] if f["code"] == "KZ802"]  # trimmed of ASCII spaces only, as numpy trims
+
+
+def test_a_region_with_a_no_break_space_is_not_the_region_either_way(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = either_way(cli, tmp_path, monkeypatch, HEADER + "N-1,North\u00a0,1000,800,10,530,260\n" + SOUTH)
+    assert [f["code"] for f in doc["findings"] if f["code"] == "KZ807"] == ["KZ807"]
+
+
+@pytest.mark.parametrize("padding", ["registered", "station"])
+def test_a_row_longer_than_any_row_is_refused_either_way(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, padding: str) -> None:
+    row = "N-1,North," + " " * 70_000 + "1000,800,10,530,260\n" if padding == "registered" else "N-1" + "x" * 70_000 + ",North,1000,800,10,530,260\n"
+    doc = either_way(cli, tmp_path, monkeypatch, HEADER + row + SOUTH)
+    assert station_findings(doc) == [("KZ808", 2, 1)]
+
+
+def test_a_long_station_id_is_refused_either_way_and_costs_no_width(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One 60,000-byte id would have widened every row of its block to 60 KB (4 GB a block)."""
+    doc = either_way(cli, tmp_path, monkeypatch, HEADER + "N-" + "1" * 300 + ",North,1000,800,10,530,260\n" + SOUTH)
+    assert station_findings(doc) == [("KZ808", 2, 1)]
+    assert "a station id of 302 characters" in json.dumps(doc)
+
+
+def test_leading_zeros_read_alike_either_way(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = either_way(cli, tmp_path, monkeypatch, HEADER + "N-1,North,1000,800,10,000000000530,260\n" + SOUTH)
+    assert station_findings(doc) == []
+
+
+def test_unpublished_region_notes_are_capped_like_station_findings(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f"X-{i},Far {i},1000,800,10,530,260\n" for i in range(12))
+    results_text = """format: kzvote/1
+election: {title: T, country: C, date: 2024-01-01, stage: final, percent_of: valid}
+turnout: {registered: 13000, ballots_cast: 10400, invalid_ballots: 130}
+candidates:
+  - {name: Anna Berg, votes: 6890}
+  - {name: Boris Chen, votes: 3380}
+regions:
+  - {name: North, registered: 1000, ballots_cast: 800, invalid_ballots: 10}
+stations: stations.csv
+"""
+    monkeypatch.setattr(audit_stations_module, "KEEP_PER_CODE", 5)
+    _, doc = audit_doc(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,530,260\n" + rows, results_text))
+    assert sum(f["code"] == "KZ815" for f in doc["findings"]) == 5 and doc["summary"]["truncated"]["KZ815"] == 7
+
+
+def test_a_file_changed_before_its_duplicates_are_read_again_is_refused(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = audit_source.identity
+    calls = iter(range(100))
+    monkeypatch.setattr(audit_source, "identity", lambda stream: real(stream) + ((next(calls) > 0),))  # changed after the first look
+    result = run(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,530,260\nN-1,South,1000,700,10,470,220\n"))
+    assert result.exit_code == 2 and "changed while it was read" in result.stderr
+
+
+def test_a_row_refused_for_a_carriage_return_keeps_its_region(cli: Run, tmp_path: Path) -> None:
+    _, doc = audit_doc(cli, write_csv(tmp_path, HEADER + "N-\r1,North,1000,800,10,530,260\n" + SOUTH))
+    assert station_findings(doc) == [("KZ808", 2, 3)]
+    assert "unknown region" not in json.dumps(doc)  # North's totals are unconfirmed by its own row

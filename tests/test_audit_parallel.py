@@ -111,3 +111,16 @@ def test_gzip_inflated_ahead_says_what_the_plain_file_says(cli: Run, tmp_path: P
     assert json.dumps(compressed).replace(str(tmp_path / "stations.csv.gz"), "STATIONS") == json.dumps(plain).replace(
         str(tmp_path / "stations.csv"), "STATIONS"
     )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_rows_read_one_by_one_say_what_numpy_says(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """The careful path (every block line by line, every row on its own) and numpy's say the same
+    of a file with every kind of bad line."""
+    from kzvote.audit import parse
+
+    results = mangled(tmp_path, 3000, seed, 0.03)
+    fast = audit_doc(cli, results)
+    monkeypatch.setattr(parse, "_plain_lines", lambda block, np: 0)
+    monkeypatch.setattr(parse, "_fast", lambda data, rows, part, np: None)
+    assert audit_doc(cli, results) == fast

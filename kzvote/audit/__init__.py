@@ -64,10 +64,11 @@ def audit_stations(results: Any, path: FilePath, display_name: str, on_progress:
     import numpy as np  # only the audit needs it; see README, Performance
 
     from kzvote.audit.rollup import finish
-    from kzvote.audit.source import ids_at, open_stations, plan, read_header, rows_to_reserve
+    from kzvote.audit.source import identity, ids_at, open_stations, plan, read_header, rows_to_reserve
 
     audit = Audit(results, display_name)
     raw, stream = open_stations(path, display_name)
+    read = identity(raw)
     with raw, stream:
         layout = read_layout(read_header(stream, display_name), results, display_name)
         ranges = plan(stream, _parts(stream, jobs))
@@ -84,7 +85,7 @@ def audit_stations(results: Any, path: FilePath, display_name: str, on_progress:
                 process.join()
     if on_progress and len(ranges) > 1:
         on_progress(os.stat(path).st_size - (ranges[1].start))
-    finish(whole, audit, functools.partial(ids_at, path, display_name, station_column=layout.station))
+    finish(whole, audit, functools.partial(ids_at, path, display_name, read, station_column=layout.station))
     audit.rows = audit.national.stations  # every row but blank lines
     return audit
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kzvote.audit.rules import BAD_CELL, BAD_ROW
-from kzvote.audit.source import LINE_LIMIT, Layout, cells, check_utf8
+from kzvote.audit.source import LINE_LIMIT, SPACE, Layout, cells, check_utf8
 from kzvote.load import GROUPED_COUNT
 from kzvote.text import describe_char, excerpt
 
@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 # The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
 MAX_COUNT = 99_999_999_999
 MAX_COUNT_DIGITS = len(str(MAX_COUNT))  # checked before int(), which refuses 4,300 digits and more
-DIGITS = re.compile(r"\s*[0-9]+\s*")
+DIGITS = re.compile(r"[0-9]+")  # a cell trimmed of SPACE
 SUBJECT_LIMIT = 80  # characters of a station id a finding carries as its subject
+# Bytes in a station id or a region cell: real ones are a few dozen. Every row of a block is held
+# at the width of its longest cell, so one 60,000-byte id would cost 4 GB a block.
+TEXT_CELL_LIMIT = 256
 # The characters kzvote.text refuses, as they stand in a row read as latin1: C0 (tab too), DEL and a
 # carriage return that ends no line as themselves; C1, the line separators and the bidi marks as
 # their UTF-8 bytes. numpy would also drop a trailing NUL from an id, merging "06-1\0" into "06-1".
@@ -54,8 +57,8 @@ def parse_block(block: bytes, first_line: int, part: Part, np: Any) -> tuple[Par
 
 def _plain_lines(block: bytes, np: Any) -> int:
     """The block's lines if numpy can take it as it is, else 0. numpy would skip an empty line
-    unseen (and with it the line numbers), so a blank line is not plain; a line too long for a
-    row fails numpy's parse, or is found where a field is widened."""
+    unseen (and with it the line numbers), so a blank line is not plain, nor a line too long for
+    a row (the careful path names it)."""
     if b'"' in block or b"\x7f" in block or b"+" in block:  # numpy would read "+5" as 5; a sign is no count
         return 0
     data = np.frombuffer(block, dtype=np.uint8)
@@ -64,7 +67,8 @@ def _plain_lines(block: bytes, np: Any) -> int:
     ends, returns = low[kinds == 10], low[kinds == 13]
     if len(ends) + len(returns) != len(low) or (len(returns) and not (data[returns + 1] == 10).all()):
         return 0
-    if np.diff(ends, prepend=-1).min() <= 2:  # "\n" or "\r\n" alone
+    lengths = np.diff(ends, prepend=-1)
+    if lengths.min() <= 2 or lengths.max() > LINE_LIMIT:  # "\n" or "\r\n" alone; a line longer than any row
         return 0
     if not block.isascii():
         try:
@@ -105,7 +109,7 @@ def _sift(pieces: list[str], first_line: int, part: Part) -> tuple[list[str], li
         if len(piece) >= LINE_LIMIT:
             part.add(BAD_ROW, f"a line longer than {LINE_LIMIT:,} characters; no station row is that long", number, 1, "")
             part.unreadable_row(None, number)
-        elif piece.strip():
+        elif piece.strip(SPACE):
             lines.append(piece + "\n")
             numbers.append(number)
     return lines, numbers
@@ -123,7 +127,8 @@ def _refuse_control_rows(lines: list[str], numbers: list[int], part: Part) -> tu
             continue
         char = found.group().encode("latin1").decode("utf-8")
         part.add(BAD_ROW, f"holds {describe_char(char)}, a control or bidi character; a station row is plain text", number, found.start() + 1, "")
-        part.unreadable_row(None, number)
+        row = cells(line.encode("latin1").decode("utf-8", "replace"))  # its region cell may still be readable
+        part.unreadable_row(row[part.layout.region] if isinstance(row, list) and len(row) > part.layout.region else None, number)
     return kept_lines, kept_numbers
 
 
@@ -144,15 +149,21 @@ def _fast(data: bytes, rows: int, part: Part, np: Any) -> Parsed | None:
         region_full = bool(len(ids)) and np.char.str_len(regions).max() >= part.region_width
         if not (id_full or region_full):
             break
-        longest = max(map(len, data.split(b"\n")))
-        if longest > LINE_LIMIT:  # a row that long is an error the careful path names
-            return None
-        part.id_width = longest if id_full else part.id_width
-        part.region_width = longest if region_full else part.region_width
+        for full, column, width in ((id_full, layout.station, "id_width"), (region_full, layout.region, "region_width")):
+            if full:
+                longest = _longest_cell(data, column)
+                if longest > TEXT_CELL_LIMIT:  # a cell that long is an error the careful path names
+                    return None
+                setattr(part, width, -(-(longest + 1) // 8) * 8)  # room for it, whole words for RegionIndex
     # the counts lead each record, in Layout.counted order: a strided view is the counts matrix
     counts = np.ndarray((len(table), len(layout.columns)), dtype=np.uint32, buffer=table, strides=(record.itemsize, 4)).astype(np.int64)
     ids = np.char.strip(ids)  # text cells are trimmed like counts (regions: by name)
     return Parsed(counts, ids, regions, None, np.ones(rows, dtype=bool))
+
+
+def _longest_cell(data: bytes, column: int) -> int:
+    """The longest cell of a column in the block, in bytes (only when a field must be widened)."""
+    return max((len(line.split(b",", column + 1)[column]) for line in data.split(b"\n") if line), default=0)
 
 
 def _record(layout: Layout, id_width: int, region_width: int, np: Any) -> Any:
@@ -187,17 +198,25 @@ def _slow(lines: list[str], numbers: list[int], part: Part, np: Any) -> Parsed:
             before = cells(text[: row - 1])  # the cells before the quote still say which region
             part.unreadable_row(before[layout.region] if isinstance(before, list) and len(before) > layout.region + 1 else None, line)
             continue
-        row = [cell.strip() for cell in row]
+        row = [cell.strip(SPACE) for cell in row]
         if len(row) != width:
             station = row[layout.station] if len(row) > layout.station else ""
             part.add(BAD_ROW, f"{len(row)} cells, but the header has {width}", line, 1, subject(station))
             part.unreadable_row(row[layout.region] if len(row) > layout.region else None, line)
             continue
+        too_long = next((column for column in (layout.station, layout.region) if len(row[column].encode("utf-8")) > TEXT_CELL_LIMIT), None)
+        if too_long is not None:
+            what = "station id" if too_long == layout.station else "region"
+            message = f"a {what} of {len(row[too_long]):,} characters; no {what} is that long (at most {TEXT_CELL_LIMIT} bytes)"
+            part.add(BAD_ROW, message, line, too_long + 1, subject(row[layout.station]))
+            part.unreadable_row(None, line)
+            continue
         values, ok = [], True
         for name, column in zip(layout.counted, layout.columns):
             cell = row[column]
-            if len(cell) <= MAX_COUNT_DIGITS and DIGITS.fullmatch(cell) and int(cell) <= MAX_COUNT:
-                values.append(int(cell))
+            significant = cell.lstrip("0") or "0"  # leading zeros, as numpy reads them on the fast path
+            if DIGITS.fullmatch(cell) and len(significant) <= MAX_COUNT_DIGITS and int(significant) <= MAX_COUNT:
+                values.append(int(significant))
                 continue
             ok = False
             values.append(0)
@@ -212,13 +231,15 @@ def _slow(lines: list[str], numbers: list[int], part: Part, np: Any) -> Parsed:
 
 
 def _cell_complaint(name: str, cell: str) -> str:
-    text = cell.strip()
+    text = cell.strip(SPACE)
     if not text:
         return f"{name} is empty"
     if re.fullmatch(r"-[0-9]+", text):
         return f"{name} is negative ({excerpt(text)})"
+    if re.fullmatch(r"\+[0-9]+", text):
+        return f"{name} '{excerpt(cell)}' has a plus sign; write {excerpt(text[1:])}"
     if DIGITS.fullmatch(text):
-        return too_large(name, text)
+        return too_large(name, text.lstrip("0"))
     if GROUPED_COUNT.fullmatch(text):
         return f"{name} '{excerpt(cell)}' is not a plain number; write {excerpt(re.sub(r'[^0-9]', '', text))}"
     return f"{name} '{excerpt(cell)}' is not a whole number"

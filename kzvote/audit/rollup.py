@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kzvote import fmt
+from kzvote.audit import stations as stations_module
 from kzvote.audit.parse import subject as station_subject
 from kzvote.audit.result import NATION, Area, Audit
 from kzvote.audit.rules import DUPLICATE_ID, REGION_MISSING, ROLLUP_MISMATCH, STATION_COUNT, UNCONFIRMED, UNKNOWN_REGION, UNPUBLISHED
@@ -130,6 +131,9 @@ def finish(part: Part, audit: Audit, ids_at: Callable[[set[int]], dict[int, byte
     for name, line in unpublished.items():
         stations = audit.areas[name].stations
         audit.counts[UNPUBLISHED.code] = audit.counts.get(UNPUBLISHED.code, 0) + 1
+        if audit.counts[UNPUBLISHED.code] > stations_module.KEEP_PER_CODE:  # one a region: capped like a station's
+            audit.truncated[UNPUBLISHED.code] = audit.truncated.get(UNPUBLISHED.code, 0) + 1
+            continue
         message = f"{excerpt(name)}: {fmt.count(stations)} station{'s' if stations != 1 else ''} of a region the results file's regions: list does not publish; added to the national roll-up only"
         audit.findings.append(
             UNPUBLISHED.finding(

@@ -24,6 +24,7 @@ from kzvote.readfile import NotRegularFile, open_regular
 from kzvote.text import excerpt
 
 BLOCK_BYTES = 4 << 20  # read at a time; its whole lines are parsed in one numpy call
+INFLATE_BYTES = 256 << 10  # a gzip stream is inflated this much at a time
 LINE_LIMIT = 65_536  # characters in a header or a row: real rows are a few hundred
 # A range of a plain file a process reads by itself: about 190,000 stations. Below it, starting a
 # second process costs more than it saves.
@@ -41,6 +42,9 @@ COUNT_COLUMNS = (
     "blank_ballots",
 )
 REQUIRED = ("station", "region", "registered", "ballots_cast", "invalid_ballots")
+# What a station or region cell is trimmed of, on every path: ASCII whitespace, as numpy trims a
+# bytes field. A no-break space is part of the id, whichever way its block is read.
+SPACE = " \t\n\r\x0b\x0c"
 
 
 @dataclass(frozen=True)
@@ -247,24 +251,34 @@ def _read_ahead(stream: Any) -> tuple[Callable[[int], bytes], Callable[[], None]
 
     def fill() -> None:
         try:
-            while (data := stream.read(BLOCK_BYTES)) and put(data):
+            # Inflated in small pieces: a corrupt end of the stream loses at most one piece, and
+            # the error is located after the last line that could be read.
+            while (data := stream.read(INFLATE_BYTES)) and put(data):
                 pass
             put(b"")
         except BaseException as error:  # an error of the stream is the reader's, raised where it reads
             put(error)
 
     threading.Thread(target=fill, daemon=True, name="kzvote-gunzip").start()
-    rest = b""
+    pieces: list[bytes] = []
+    held, ended = 0, False
 
     def read(size: int) -> bytes:
-        nonlocal rest
-        if not rest:
+        nonlocal held, ended
+        while held < size and not ended:
             got = ahead.get()
             if isinstance(got, BaseException):
+                if held:  # what was inflated before the error is read first; the error comes next
+                    ahead.put(got)
+                    break
                 raise got
-            rest = got
-        data, rest = rest[:size], rest[size:]
-        return data
+            ended = not got
+            pieces.append(got)
+            held += len(got)
+        data = b"".join(pieces)
+        pieces[:] = [data[size:]] if len(data) > size else []
+        held = len(pieces[0]) if pieces else 0
+        return data[:size]
 
     return read, stopped.set
 
@@ -366,11 +380,21 @@ def check_utf8(text: str, lines: list[str], numbers: list[int], name: str) -> No
         ) from None
 
 
-def ids_at(path: FilePath, display_name: str, wanted: set[int], station_column: int) -> dict[int, bytes]:
+def identity(stream: Any) -> tuple[int, ...]:
+    """What says a file is still the one read: device, inode, size, modification time."""
+    status = os.fstat(stream.fileno())
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+
+
+def ids_at(path: FilePath, display_name: str, read: tuple[int, ...], wanted: set[int], station_column: int) -> dict[int, bytes]:
     """The exact station ids on the wanted lines, read again from the file as the parser read
-    them: UTF-8 text, the cell trimmed, kept as bytes."""
+    them: UTF-8 text, the cell trimmed, kept as bytes. read: the identity of the file as it was
+    read; a file changed since would give other lines, so it is refused instead."""
     found: dict[int, bytes] = {}
     raw, stream = open_stations(path, display_name)
+    if identity(raw) != read:
+        raw.close()
+        raise unreadable(display_name, "the stations file changed while it was read (duplicate ids are confirmed by reading it again); run again")
     try:
         with raw, stream:
             stream.readline(LINE_LIMIT)
@@ -381,7 +405,7 @@ def ids_at(path: FilePath, display_name: str, wanted: set[int], station_column: 
                     for number, line in enumerate(block.split(b"\n")[:-1], first):
                         row = cells(line.decode("utf-8", "replace")) if number in wanted else None
                         if isinstance(row, list) and len(row) > station_column:
-                            found[number] = row[station_column].strip().encode("utf-8")
+                            found[number] = row[station_column].strip(SPACE).encode("utf-8")
                     if len(found) == len(wanted):
                         break
                 first += count

@@ -21,7 +21,7 @@ from kzvote.audit.rules import (
     SWAPPED,
     UNBALANCED,
 )
-from kzvote.audit.source import Layout
+from kzvote.audit.source import SPACE, Layout
 from kzvote.findings import Finding, Position, Rule
 
 KEEP_PER_CODE = 10_000  # station findings kept per code; the count stays exact beyond
@@ -119,16 +119,15 @@ class Part:
         """A row that could not be read at all: a station with an error, counted but not summed,
         in its region when the region cell is one the results file has, else in no region."""
         self.bad_rows += 1
-        if region is not None and region.strip() in self.known_regions:
-            code = self.code(region.strip())
+        if region is not None and region.strip(SPACE) in self.known_regions:
+            code = self.code(region.strip(SPACE))
             self.stations[code] += 1
             self.unreadable[code] += 1
-            if self.first_unreadable[code] is None:
-                self.first_unreadable[code] = line
+            known = self.first_unreadable[code]  # rows are refused out of line order within a block
+            self.first_unreadable[code] = line if known is None else min(known, line)
             return
         self.unplaced += 1
-        if self.first_unplaced is None:
-            self.first_unplaced = line
+        self.first_unplaced = line if self.first_unplaced is None else min(self.first_unplaced, line)
 
     def code(self, region: str) -> int:
         code = self.region_codes.get(region)
@@ -152,7 +151,7 @@ class Part:
             if key not in self.regions:
                 first_row.setdefault(key, row)
         for key, row in first_row.items():  # in file order: the same codes every run
-            name = key.decode("utf-8").strip()
+            name = key.decode("utf-8").strip(SPACE)
             self.regions.add(key, self.code(name))
             if self.known_regions and name not in self.known_regions and name not in self.discovered:
                 self.discovered[name] = (int(lines[row]), _text(ids[row]))
