@@ -124,3 +124,29 @@ def test_rows_read_one_by_one_say_what_numpy_says(cli: Run, tmp_path: Path, monk
     monkeypatch.setattr(parse, "_plain_lines", lambda block, np: 0)
     monkeypatch.setattr(parse, "_fast", lambda data, rows, part, np: None)
     assert audit_doc(cli, results) == fast
+
+
+@pytest.mark.parametrize("rows", [10, 5000])
+def test_a_part_crosses_to_its_parent_through_shared_memory_or_whole(rows: int) -> None:
+    """A child writes its columns where the parent reads them, and sends their places; a column
+    that outgrew the shared room (short rows) crosses the pipe whole."""
+    import mmap
+    import pickle
+
+    import numpy as np
+
+    from kzvote.audit.source import Layout
+
+    layout = Layout(["station", "region", "registered"], 0, 1, ["registered"], [2], [])
+    shared = mmap.mmap(-1, audit_stations_module.shared_bytes(1024))
+    part = audit_stations_module.Part(layout, set(), "s.csv", np, 1024, shared)
+    hashes = np.arange(rows, dtype=np.uint64) * 7
+    part.id_hashes.extend(hashes)
+    part.id_lines.extend(np.arange(rows, dtype=np.uint32))
+    part.error_rows.extend(np.arange(rows) % 3 == 0)
+    part.warning_rows.extend(np.arange(rows) % 5 == 0)
+    crossed = pickle.loads(pickle.dumps(part))
+    crossed.attach(shared)
+    assert (crossed.id_hashes.view() == hashes).all() and crossed.id_lines.view().tolist() == list(range(rows))
+    assert crossed.error_rows.view().sum() == (np.arange(rows) % 3 == 0).sum() and crossed.warning_rows.size == rows
+    assert (len(pickle.dumps(part)) < 10_000) == (rows <= 1024)  # places, not the columns, while they fit

@@ -80,7 +80,7 @@ def audit_stations(results: Any, path: FilePath, display_name: str, on_progress:
             for child in children:
                 next_line = _merge_child(whole, child, display_name, next_line)
         finally:
-            for process, _ in children:
+            for process, _, _ in children:
                 process.kill()
                 process.join()
     if on_progress and len(ranges) > 1:
@@ -125,20 +125,25 @@ def _parts(stream: Any, jobs: int) -> int:
     return max(1, min(jobs or cores, size // source.PART_BYTES))
 
 
-def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str]) -> tuple[Any, Any]:
+def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str]) -> tuple[Any, Any, Any]:
     """A forked process reading one range; it sends its part back whole, or the findings that
     stopped it. Fork, not spawn: the child starts with numpy and the results already loaded."""
+    import mmap
     import multiprocessing
 
+    from kzvote.audit.stations import shared_bytes
+
+    rows = ((piece.end or os.stat(path).st_size) - piece.start) // 32  # rows are longer: room to spare
+    shared = mmap.mmap(-1, shared_bytes(rows))  # anonymous, shared with the child: its columns go here
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, known), daemon=True)
+    process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, known, rows, shared), daemon=True)
     process.start()
     sender.close()
-    return process, receiver
+    return process, receiver, shared
 
 
-def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str]) -> None:
+def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str], rows: int, shared: Any) -> None:
     import traceback
 
     import numpy as np
@@ -146,7 +151,7 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
     from kzvote.audit.source import open_stations
 
     try:
-        part = Part(layout, known, display_name, np, ((piece.end or os.stat(path).st_size) - piece.start) // 32)
+        part = Part(layout, known, display_name, np, rows, shared)
         raw, stream = open_stations(path, display_name)
         with raw:
             raw.seek(piece.start)
@@ -160,7 +165,7 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
         sender.close()
 
 
-def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str, next_line: int) -> int:
+def _merge_child(whole: Part, child: tuple[Any, Any, Any], display_name: str, next_line: int) -> int:
     """The child's part added to whole, its lines (numbered from 1) moved to where they stand in
     the file, which the parts before it have just told; the number of the line after it."""
     from dataclasses import replace
@@ -168,7 +173,7 @@ def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str, next_li
     from kzvote.audit.source import unreadable
     from kzvote.audit.stations import merge
 
-    process, receiver = child
+    process, receiver, shared = child
     try:
         kind, payload = receiver.recv()
     except EOFError:  # the child died before saying anything: killed, or out of memory
@@ -177,4 +182,8 @@ def _merge_child(whole: Part, child: tuple[Any, Any], display_name: str, next_li
         raise KzvoteError([replace(f, position=Position(f.position.line + next_line - 1, f.position.column)) if f.position else f for f in payload])
     if kind == "bug":
         raise RuntimeError(f"a process reading part of the file failed:\n{payload}")
-    return merge(whole, payload, next_line - 1)
+    payload.attach(shared)
+    after = merge(whole, payload, next_line - 1)
+    del payload  # its columns are copied into whole: the shared memory goes before the end needs room
+    shared.close()
+    return after

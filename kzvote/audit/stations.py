@@ -35,15 +35,22 @@ class Column:
     and the column is read at the end as one array, with no joining copy. It doubles if the
     bound was short (a gzip file's rows can only be guessed)."""
 
-    def __init__(self, np: Any, dtype: Any, capacity: int) -> None:
-        self.np, self.data, self.size = np, np.empty(max(capacity, 1024), dtype=dtype), 0
+    def __init__(self, np: Any, dtype: Any, capacity: int, shared: tuple[Any, int] | None = None) -> None:
+        self.np, self.size = np, 0
+        # shared: (memory shared with the parent process, offset): the column is written where the
+        # parent reads it, and only its size crosses the pipe
+        self.shared = shared
+        if shared is None:
+            self.data = np.empty(max(capacity, 1024), dtype=dtype)
+        else:
+            self.data = np.frombuffer(shared[0], dtype=dtype, count=capacity, offset=shared[1])
 
     def extend(self, values: Any) -> None:
         end = self.size + len(values)
         if end > len(self.data):
-            grown = self.np.empty(max(2 * len(self.data), end), dtype=self.data.dtype)
+            grown = self.np.empty(max(2 * len(self.data), end, 1024), dtype=self.data.dtype)
             grown[: self.size] = self.data[: self.size]
-            self.data = grown
+            self.data, self.shared = grown, None  # out of the shared memory: it crosses the pipe
         self.data[self.size : end] = values
         self.size = end
 
@@ -51,10 +58,26 @@ class Column:
         return self.data[: self.size]
 
 
+COLUMN_BYTES = (8, 4, 1, 1)  # per station: its id's hash, its line, its error and warning flags
+
+
+def shared_bytes(rows: int) -> int:
+    """The memory a part of rows stations writes its columns in, when it shares them."""
+    return max(rows, 1024) * sum(COLUMN_BYTES)
+
+
+def shared_offsets(rows: int) -> list[int]:
+    rows, offsets, at = max(rows, 1024), [], 0
+    for width in COLUMN_BYTES:
+        offsets.append(at)
+        at += width * rows
+    return offsets
+
+
 class Part:
     """What reading one part of the file carries from block to block, and keeps for the end."""
 
-    def __init__(self, layout: Layout, known_regions: set[str], file_name: str, np: Any, rows_at_most: int = 0) -> None:
+    def __init__(self, layout: Layout, known_regions: set[str], file_name: str, np: Any, rows_at_most: int = 0, shared: Any = None) -> None:
         self.layout = layout
         self.known_regions = known_regions
         self.file_name = file_name
@@ -62,10 +85,15 @@ class Part:
         # Per station: a 64-bit hash of its id and its line. Duplicates are found at the end by one
         # sort of the hashes; rows whose hashes meet are read again to compare the ids exactly (a
         # collision is re-checked, never assumed). 14 bytes a station with the flags, not the ids.
-        self.id_hashes = Column(np, np.uint64, rows_at_most)
-        self.id_lines = Column(np, np.uint32, rows_at_most)  # widened if a file ever passes 2^32 lines
-        self.error_rows = Column(np, bool, rows_at_most)  # which rows already have an error or a warning
-        self.warning_rows = Column(np, bool, rows_at_most)
+        at = dict(zip(self.COLUMNS, shared_offsets(rows_at_most)))
+
+        def column(name: str, dtype: Any) -> Column:
+            return Column(np, dtype, rows_at_most, (shared, at[name]) if shared is not None else None)
+
+        self.id_hashes = column("id_hashes", np.uint64)
+        self.id_lines = column("id_lines", np.uint32)  # widened if a file ever passes 2^32 lines
+        self.error_rows = column("error_rows", bool)  # which rows already have an error or a warning
+        self.warning_rows = column("warning_rows", bool)
         self.id_width, self.region_width = 16, 32  # widened when a cell fills one
         self.region_names: list[str] = []  # by region code, in the order first seen
         self.region_codes: dict[str, int] = {}
@@ -90,17 +118,28 @@ class Part:
         and with only the used length of each column."""
         state = {name: value for name, value in self.__dict__.items() if name not in ("np", "regions")}
         for name in self.COLUMNS:
-            state[name] = getattr(self, name).view()
+            column = getattr(self, name)
+            # a column in memory shared with the parent crosses as its place; any other, whole
+            state[name] = (column.shared[1], column.data.dtype.str, column.size) if column.shared else column.view()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         import numpy as np
 
-        for name in self.COLUMNS:
-            column = Column(np, state[name].dtype, 0)
-            column.data, column.size = state[name], len(state[name])
-            state[name] = column
         self.__dict__.update(state, np=np, regions=RegionIndex(np))
+
+    def attach(self, shared: Any) -> None:
+        """Columns that came as places in shared memory, read there (after __setstate__)."""
+        for name in self.COLUMNS:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                offset, dtype, size = value
+                column = Column(self.np, dtype, size, (shared, offset))
+            else:
+                column = Column(self.np, value.dtype, 0)
+                column.data = value
+            column.size = len(column.data)
+            setattr(self, name, column)
 
     def add(
         self, rule: Rule, message: str, line: int | None, column: int | None, subject: str, column_name: str = "", figures: dict[str, Any] | None = None
