@@ -422,7 +422,7 @@ class _Reader:
     def _expect(self, node: _Node, node_type: type, what: str, path: Path) -> bool:
         if isinstance(node, node_type):
             return True
-        found = {_Mapping: "a mapping", _Sequence: "a list"}.get(type(node), "a single value")
+        found = "a mapping" if isinstance(node, _Mapping) else "a list" if isinstance(node, _Sequence) else "a single value"
         self.problem("KZ005", f"expected {what}, found {found}", path, node.at)
         return False
 
@@ -682,8 +682,11 @@ def _count_complaint(scalar: _Scalar, noun: str = "votes", minimum: int = 0) -> 
         return f"{shown} has a leading zero (YAML may read it as octal); write {int(text.lstrip('+'))}"
     if re.fullmatch(r"[-+]?[0-9]*\.[0-9]+", text):
         return f"{shown} is not a whole number; a count of {noun} has no fraction"
-    if scalar.tag == INT_TAG:
-        return f"{shown} is not written in plain digits; write {int(yaml.safe_load(text))}" if text else "empty"
+    if scalar.tag == INT_TAG and text:
+        try:  # what YAML would read it as: 0x10, 1_000, 0b101, 1:30 (base 60)
+            return f"{shown} is not written in plain digits; write {int(yaml.safe_load(text))}"
+        except (ValueError, TypeError, yaml.YAMLError):  # "0x_", or a tag that forces int on no number
+            pass
     return f"{shown} is not a whole number of {noun}"
 
 

@@ -151,3 +151,19 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
         with pytest.raises(KzvoteError) as caught:
             load(path)
         assert caught.value.findings[0].code == "KZ001"
+
+
+# found by a hostile read of issue 12's loader
+
+
+@pytest.mark.parametrize("written", ["[1]", "\n  - 1\n  - 2"])
+def test_a_list_where_a_mapping_belongs_is_named_a_list(written: str) -> None:
+    text = bundled_text()
+    start = text.index("election:")
+    end = text.index("\nturnout:")
+    assert "expected a mapping of keys, found a list" in messages(text[:start] + "election: " + written + text[end:])
+
+
+@pytest.mark.parametrize("written", ["0x_", "0b_", "!!int abc", "!!int ~"])
+def test_a_count_yaml_calls_an_int_but_no_number_is_a_bad_count_not_a_bug(written: str) -> None:
+    assert problems(edited(("votes: 206206", f"votes: {written}"))) == [("KZ010", line_of(bundled_text(), "votes: 206206"))]
