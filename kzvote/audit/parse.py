@@ -19,7 +19,8 @@ from kzvote.text import describe_char, excerpt
 if TYPE_CHECKING:
     from kzvote.audit.stations import Part
 
-# The largest count a cell may hold: a chunk's sums are added in float64, exact below 2**53.
+# The largest count a cell may hold (no station counts more). Sums are added in float64 by bincount,
+# exact below 2**53: EXACT_ROWS rows of counts this large at a time.
 MAX_COUNT = 99_999_999_999
 MAX_COUNT_DIGITS = len(str(MAX_COUNT))  # checked before int(), which refuses 4,300 digits and more
 DIGITS = re.compile(r"[0-9]+")  # a cell trimmed of SPACE
