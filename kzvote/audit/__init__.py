@@ -40,6 +40,7 @@ from kzvote.audit.source import COUNT_COLUMNS, Layout, Range, at_stations_key, r
 from kzvote.audit.stations import Part
 from kzvote.errors import KzvoteError
 from kzvote.findings import Position
+from kzvote.model import Results
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -57,7 +58,7 @@ __all__ = [
 Progress = Callable[[int], None]
 
 
-def audit_stations(results: Any, path: FilePath, display_name: str, on_progress: Progress | None = None, jobs: int = 0) -> Audit:
+def audit_stations(results: Results, path: FilePath, display_name: str, on_progress: Progress | None = None, jobs: int = 0) -> Audit:
     """Audit the station CSV at path (plain or gzip). on_progress gets the bytes of the file read
     since its last call, compressed bytes for gzip, so a bar can run against the file's size.
     jobs: processes to read a plain file with; 0 is one per core the file is large enough for."""
