@@ -471,18 +471,20 @@ def build(results: Results, truncate: bool | None = None) -> System:
     _counts_relations(system, national, ("turnout",), "")
     _balance(system, national, [(1, valid)], ("turnout",), "", complete=True)
 
-    region_votes: list[dict[str, Path]] = []  # per region, each choice's vote path: made once, kept once
+    region_votes: list[dict[str, tuple[Path, int]]] = []  # per region, each choice's vote path and count: made once
     for index, region in enumerate(results.regions):
         counts = {name: quantity(region.path + (name,), getattr(region.counts, name), False, region.name) for name in COUNT_FIELDS}
         quantity(region.path + ("turnout_percent",), region.counts.turnout_percent, True, region.name)
-        at, paths = region.path + ("votes",), {}
+        at: Path = region.path + ("votes",)
+        paths: dict[str, tuple[Path, int]] = {}
         for name, vote in region.votes.items():  # quantity(), inlined: 250,000 votes in a large file
-            paths[name] = path = at + (name,)
+            path = at + (name,)
+            paths[name] = (path, vote.value)  # type: ignore[assignment]  # a count's value is an int (Figure.count, without its check)
             add(path, new_tuple(Quantity, (path, vote, False, region.name)))
         region_votes.append(paths)
-        vote_paths = list(paths.values())
+        vote_paths = [path for path, _ in paths.values()]
         _counts_relations(system, counts, region.path, region.name)
-        in_region = sum(figure.count for figure in region.votes.values())
+        in_region = sum(value for _, value in paths.values())
         votes: list[tuple[int, Term]] = (
             [(1, total(f"votes in {region.name}", "votes", vote_paths, ("regions", index, "votes", "*"), value=in_region))] if vote_paths else []
         )
@@ -495,8 +497,8 @@ def build(results: Results, truncate: bool | None = None) -> System:
                 regional = total(f"{FIELD_LABELS[name]} in the regions", "regions_sum", parts, ("regions", "*", name))
                 relations.append(Linear("KZ401", ("turnout", name), "", ((1, regional), (-1, national[name])), False, "regions"))  # type: ignore[arg-type]
         for choice in choices:
-            parts = [p for paths in region_votes if (p := paths.get(choice.name)) is not None]
-            in_regions = sum(listed.count for region in results.regions if (listed := region.votes.get(choice.name)) is not None)
+            listed = [entry for paths in region_votes if (entry := paths.get(choice.name)) is not None]
+            parts, in_regions = [path for path, _ in listed], sum(value for _, value in listed)
             if parts:
                 regional = total(f"votes for {choice.name} in the regions", "regions_sum", parts, ("regions", "*", "votes", choice.name), value=in_regions)
                 relations.append(Linear("KZ401", choice.path + ("votes",), choice.name, ((1, regional), (-1, choice.path + ("votes",))), False, "regions"))
