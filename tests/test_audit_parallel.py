@@ -150,3 +150,19 @@ def test_a_part_crosses_to_its_parent_through_shared_memory_or_whole(rows: int) 
     assert (crossed.id_hashes.view() == hashes).all() and crossed.id_lines.view().tolist() == list(range(rows))
     assert crossed.error_rows.view().sum() == (np.arange(rows) % 3 == 0).sum() and crossed.warning_rows.size == rows
     assert (len(pickle.dumps(part)) < 10_000) == (rows <= 1024)  # places, not the columns, while they fit
+
+
+def test_one_progress_bar_runs_over_every_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent's bar counts what its children read (through the memory they share), and ends
+    at the file's size exactly."""
+    from kzvote.audit import audit_stations
+    from kzvote.load import load
+
+    results = mangled(tmp_path, 4000, 5, 0.0)
+    monkeypatch.setattr(audit_source, "BLOCK_BYTES", 16 * 1024)
+    monkeypatch.setattr(audit_source, "PART_BYTES", 1024)
+    told: list[int] = []
+    audit_stations(load(results), tmp_path / "stations.csv", "stations.csv", told.append, jobs=2)
+    size = (tmp_path / "stations.csv").stat().st_size
+    assert sum(told) == size and all(step >= 0 for step in told)
+    assert len(told) > 5  # a step a block, not one jump at the end

@@ -76,19 +76,47 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
         known = {r.name for r in results.regions}
         children = [_start(path, display_name, piece, layout, known) for piece in ranges[1:]]
         whole = Part(layout, known, display_name, np, rows_to_reserve(path, stream))
+        progress = _Progress(on_progress, [shared for _, _, shared in children]) if on_progress else None
         try:
-            next_line = _read(stream, ranges[0], whole, raw, on_progress)
+            next_line = _read(stream, ranges[0], whole, raw, progress)
             for child in children:
                 next_line = _merge_child(whole, child, display_name, next_line)
         finally:
             for process, _, _ in children:
                 process.kill()
                 process.join()
-    if on_progress and len(ranges) > 1:
-        on_progress(os.stat(path).st_size - (ranges[1].start))
+    if progress:
+        progress.rest(os.stat(path).st_size)
     finish(whole, audit, functools.partial(ids_at, path, display_name, read, station_column=layout.station))
     audit.rows = audit.national.stations  # every row but blank lines
     return audit
+
+
+class _Progress:
+    """The bytes read so far, this process's and its children's, for one bar over the whole file:
+    each child counts its own in the last 8 bytes of the memory it shares with the parent."""
+
+    def __init__(self, report: Progress, shared: list[Any]) -> None:
+        self.report, self.shared, self.told, self.seen = report, shared, 0, 0
+
+    def __call__(self, read: int) -> None:
+        """read: the bytes this process read since its last call."""
+        children = sum(_counted(memory) for memory in self.shared if not memory.closed)
+        more = read + max(children - self.seen, 0)
+        self.seen = max(self.seen, children)
+        self.report(more)
+        self.told += more
+
+    def rest(self, size: int) -> None:
+        """The end: whatever of the file has not been told yet."""
+        if size > self.told:
+            self.report(size - self.told)
+
+
+def _counted(memory: Any) -> int:
+    import struct
+
+    return int(struct.unpack_from("q", memory, len(memory) - 8)[0])
 
 
 def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: Progress | None = None) -> int:
@@ -97,7 +125,7 @@ def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: P
     from kzvote.audit.source import blocks, reason, unreadable
     from kzvote.audit.stations import check_rows
 
-    next_line, consumed = piece.first_line or 1, 0
+    next_line, consumed = piece.first_line or 1, raw.tell() if raw is not None else 0
     try:
         for block in blocks(stream, None if piece.end is None else piece.end - piece.start):
             parsed, lines = parse_block(block, next_line, part, part.np)
@@ -135,7 +163,7 @@ def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, know
     from kzvote.audit.stations import shared_bytes
 
     rows = ((piece.end or os.stat(path).st_size) - piece.start) // 32  # rows are longer: room to spare
-    shared = mmap.mmap(-1, shared_bytes(rows))  # anonymous, shared with the child: its columns go here
+    shared = mmap.mmap(-1, shared_bytes(rows) + 8)  # anonymous, shared with the child: its columns, then its bytes read
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, known, rows, shared), daemon=True)
@@ -156,7 +184,7 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
         raw, stream = open_stations(path, display_name)
         with raw:
             raw.seek(piece.start)
-            part.next_line = _read(raw, piece, part)
+            part.next_line = _read(raw, piece, part, raw, _counter(shared))
         sender.send(("part", part))
     except KzvoteError as error:
         sender.send(("error", error.findings))
@@ -164,6 +192,20 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
         sender.send(("bug", traceback.format_exc()))
     finally:
         sender.close()
+
+
+def _counter(shared: Any) -> Progress:
+    """A child's progress: the bytes it has read, written where the parent's bar reads them."""
+    import struct
+
+    read = 0
+
+    def count(more: int) -> None:
+        nonlocal read
+        read += more
+        struct.pack_into("q", shared, len(shared) - 8, read)
+
+    return count
 
 
 def _merge_child(whole: Part, child: tuple[Any, Any, Any], display_name: str, next_line: int) -> int:
