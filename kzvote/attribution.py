@@ -142,6 +142,11 @@ class Analysis:
             return [Explanation(group, by_keystroke, by_keystroke=True, or_rounding=rounding)]
         if rounding:
             return [Explanation(group, shares="rounding")]
+        ratios = tuple(r for r in group if isinstance(r, Ratio))
+        if self.other_rounding_fits and ratios and len(ratios) < len(group):
+            # No one figure explains the group, and the other rule fits every percentage: they are
+            # the rule's, and what else fails (a balance through the same votes) is a story apart.
+            return [Explanation(ratios, shares="rounding"), *self._explain(tuple(r for r in group if not isinstance(r, Ratio)))]
         shares = self._shares_explain(group)
         if shares:
             return [Explanation(group, shares=shares)]

@@ -224,3 +224,26 @@ def test_sources_follow_the_rounding_rule(cli: Run, write: Write) -> None:
     flagged = {(f["code"], f["subject"]) for f in doc["findings"] if f["severity"] != "note"}
     assert all(subject != "same" for _, subject in flagged)
     assert ("KZ601", "rounded") in flagged
+
+
+def test_truncated_percentages_are_named_beside_a_broken_balance_they_share_votes_with() -> None:
+    """Found by a hostile review: one candidate's two percentages cut (2.59 for 2.596, 1.29 for
+    1.298) were the rule alone, but with a broken balance in the same group each percent was
+    blamed as a dropped digit. No one figure explains both: the rule, and the balance apart."""
+    text = """format: kzvote/1
+election: {title: T, country: C, date: 2024-01-01, stage: final, percent_of: valid}
+turnout:
+  registered: 400000
+  ballots_cast: 200000
+  invalid_ballots: 50
+candidates:
+  - name: X
+    votes: 2596
+    percent: 2.59
+    percent_of_cast: 1.29
+  - name: Y
+    votes: 97404
+    percent: 97.40
+    percent_of_cast: 48.70
+"""
+    assert sorted(problems(text)) == [("KZ106", "election.rounding"), ("KZ201", "turnout.invalid_ballots")]
