@@ -7,10 +7,12 @@ file order, so the result does not depend on how the file was cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from kzvote import fmt
+from kzvote.arith import share
 from kzvote.audit.parse import MAX_COUNT, Parsed, subject, too_large
 from kzvote.audit.rules import (
     BAD_CELL,
@@ -162,11 +164,10 @@ class Part:
             code = self.code(region.strip(SPACE))
             self.stations[code] += 1
             self.unreadable[code] += 1
-            known = self.first_unreadable[code]  # rows are refused out of line order within a block
-            self.first_unreadable[code] = line if known is None else min(known, line)
+            self.first_unreadable[code] = _earliest(self.first_unreadable[code], line)  # rows are refused out of line order
             return
         self.unplaced += 1
-        self.first_unplaced = line if self.first_unplaced is None else min(self.first_unplaced, line)
+        self.first_unplaced = _earliest(self.first_unplaced, line)
 
     def code(self, region: str) -> int:
         code = self.region_codes.get(region)
@@ -312,78 +313,75 @@ def check_rows(parsed: Parsed, part: Part) -> None:
     # a station with no ballots cast divides by nothing: its share of invalid ballots is not high
     high_invalid = readable & ~swapped & (cast > 0) & (invalid * 100 > cast * INVALID_SHARE_LIMIT)
 
-    for i in _where(swapped):
-        part.add(
-            SWAPPED,
-            f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round",
-            int(lines[i]),
-            layout.columns[need("ballots_cast")] + 1,
-            _text(ids[i]),
-            "ballots_cast",
-            {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
-        )
-    for i in _where(over):
-        part.add(
-            CAST_OVER_REGISTERED,
-            f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(_share(cast[i], registered[i]), 2)}%",
-            int(lines[i]),
-            layout.columns[need("ballots_cast")] + 1,
-            _text(ids[i]),
-            "ballots_cast",
-            {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
-        )
+    def report(rule: Rule, rows: Any, figure: str, message: Callable[[int], str], figures: Callable[[int], dict[str, Any]]) -> None:
+        """A finding for each row of the mask, at the cell of the figure it stands on."""
+        for i in _where(rows):
+            part.add(rule, message(i), int(lines[i]), layout.columns[need(figure)] + 1, _text(ids[i]), figure, figures(i))
+
+    report(
+        SWAPPED,
+        swapped,
+        "ballots_cast",
+        lambda i: (
+            f"registered {fmt.count(int(registered[i]))} and ballots_cast {fmt.count(int(cast[i]))} look swapped: the protocol balances with them the other way round"
+        ),
+        lambda i: {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
+    )
+    report(
+        CAST_OVER_REGISTERED,
+        over,
+        "ballots_cast",
+        lambda i: (
+            f"{fmt.count(int(cast[i]))} ballots cast, {fmt.count(int(registered[i]))} registered: turnout {fmt.percent(share(int(cast[i]), int(registered[i])), 2)}%"
+        ),
+        lambda i: {"registered": int(registered[i]), "ballots_cast": int(cast[i])},
+    )
     what = "ballots in boxes" if boxes_at is not None else "ballots cast"
-    for i in _where(unbalanced):
+
+    def unbalanced_message(i: int) -> str:
         total = int(found[i])
         blank = f" + {fmt.count(int(counts[i, blank_at]))} blank" if blank_at is not None else ""
-        part.add(
-            UNBALANCED,
-            f"{fmt.count(int(valid[i]))} valid{blank} + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})",
-            int(lines[i]),
-            layout.columns[need("invalid_ballots")] + 1,
-            _text(ids[i]),
-            "invalid_ballots",
-            {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])},
-        )
-    for i in _where(received_off):
+        return f"{fmt.count(int(valid[i]))} valid{blank} + {fmt.count(int(invalid[i]))} invalid = {fmt.count(total)}, but {fmt.count(int(target[i]))} {what} ({total - int(target[i]):+,})"
+
+    report(
+        UNBALANCED, unbalanced, "invalid_ballots", unbalanced_message, lambda i: {"valid": int(valid[i]), "invalid": int(invalid[i]), "target": int(target[i])}
+    )
+
+    def received_message(i: int) -> str:
         assert received_at is not None and cancelled_at is not None  # received_off is all False otherwise
-        received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
         lost = f" + {fmt.count(int(counts[i, lost_at]))} lost" if lost_at is not None else ""
         unaccounted = f" - {fmt.count(int(counts[i, unaccounted_at]))} unaccounted" if unaccounted_at is not None else ""
-        part.add(
-            RECEIVED_UNBALANCED,
-            f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled{lost}{unaccounted} = {fmt.count(int(accounted[i]) + cancelled)}",
-            int(lines[i]),
-            layout.columns[received_at] + 1,
-            _text(ids[i]),
-            "ballots_received",
-            {"received": received, "cast": int(cast[i]), "cancelled": cancelled},
-        )
-    for i in _where(high_invalid):
-        part.add(
-            INVALID_SHARE_HIGH,
-            f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(_share(invalid[i], cast[i]), 1)}%, over {INVALID_SHARE_LIMIT}%)",
-            int(lines[i]),
-            layout.columns[need("invalid_ballots")] + 1,
-            _text(ids[i]),
-            "invalid_ballots",
-            {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])},
-        )
+        received, cancelled = int(counts[i, received_at]), int(counts[i, cancelled_at])
+        return f"{fmt.count(received)} ballots received, but {fmt.count(int(cast[i]))} cast + {fmt.count(cancelled)} cancelled{lost}{unaccounted} = {fmt.count(int(accounted[i]) + cancelled)}"
 
+    report(
+        RECEIVED_UNBALANCED,
+        received_off,
+        "ballots_received",
+        received_message,
+        lambda i: {"received": int(counts[i, received_at]), "cast": int(cast[i]), "cancelled": int(counts[i, cancelled_at])},
+    )
+    report(
+        INVALID_SHARE_HIGH,
+        high_invalid,
+        "invalid_ballots",
+        lambda i: (
+            f"{fmt.count(int(invalid[i]))} of {fmt.count(int(cast[i]))} ballots invalid ({fmt.percent(share(int(invalid[i]), int(cast[i])), 1)}%, over {INVALID_SHARE_LIMIT}%)"
+        ),
+        lambda i: {"invalid": int(invalid[i]), "ballots_cast": int(cast[i])},
+    )
     stuffed = np.zeros(rows, dtype=bool)
-    if boxes_at is not None:
-        # more ballots in the boxes than were issued: the classic sign of stuffing
+    if boxes_at is not None:  # more ballots in the boxes than were issued: the classic sign of stuffing
         stuffed = readable & ~swapped & (counts[:, boxes_at] > cast)
-        for i in _where(stuffed):
-            part.add(
-                IN_BOXES_OVER_CAST,
-                f"{fmt.count(int(counts[i, boxes_at]))} ballots in the boxes, but only {fmt.count(int(cast[i]))} cast (issued): {fmt.count(int(counts[i, boxes_at] - cast[i]))} more than were given out",
-                int(lines[i]),
-                layout.columns[boxes_at] + 1,
-                _text(ids[i]),
-                "ballots_in_boxes",
-                {"ballots_in_boxes": int(counts[i, boxes_at]), "ballots_cast": int(cast[i])},
-            )
+        report(
+            IN_BOXES_OVER_CAST,
+            stuffed,
+            "ballots_in_boxes",
+            lambda i: (
+                f"{fmt.count(int(counts[i, boxes_at]))} ballots in the boxes, but only {fmt.count(int(cast[i]))} cast (issued): {fmt.count(int(counts[i, boxes_at] - cast[i]))} more than were given out"
+            ),
+            lambda i: {"ballots_in_boxes": int(counts[i, boxes_at]), "ballots_cast": int(cast[i])},
+        )
 
     errors |= swapped | over | unbalanced
     warnings = received_off | high_invalid | stuffed
@@ -410,10 +408,12 @@ def _add_up(part: Part, counts: Any, codes: Any, lines: Any, readable: Any) -> N
         part.stations[code] += int(stations[code])
         part.unreadable[code] += int(unreadable[code])
         if unreadable[code]:  # rows the parser refused are already counted, maybe from a later line
-            line = int(lines[np.nonzero((codes == code) & ~readable)[0][0]])
-            known = part.first_unreadable[code]
-            part.first_unreadable[code] = line if known is None else min(known, line)
+            part.first_unreadable[code] = _earliest(part.first_unreadable[code], int(lines[np.nonzero((codes == code) & ~readable)[0][0]]))
         part.sums[code] += sums[code].astype(object)  # Python ints: exact, however many blocks
+
+
+def _earliest(known: int | None, line: int) -> int:
+    return line if known is None else min(known, line)
 
 
 def _where(mask: Any) -> Any:
@@ -423,12 +423,6 @@ def _where(mask: Any) -> Any:
 
 def _text(cell: bytes) -> str:
     return subject(cell.decode("utf-8", "replace"))
-
-
-def _share(part: Any, whole: Any) -> Any:
-    from fractions import Fraction
-
-    return Fraction(int(part) * 100, int(whole)) if int(whole) else None
 
 
 FNV_OFFSET, FNV_PRIME = 0xCBF29CE484222325, 0x100000001B3
