@@ -10,24 +10,14 @@ duplicate ids. Prints the same dict as the pandas script.
 
 from __future__ import annotations
 
-import csv
-import gzip
 import sys
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import yaml
+from baseline import TEXT_COLUMNS, header, rollup_mismatches  # bench/baseline.py, beside this script
 
-TEXT_COLUMNS = ("station", "region")
-TURNOUT_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
 RELATIONS = ("unbalanced", "over_100", "received", "invalid_share")
-
-
-def header(path: Path) -> list[str]:
-    opener: Any = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle))
 
 
 def name(identifier: str) -> str:
@@ -64,25 +54,6 @@ def per_region_query(table: str, columns: list[str], choices: list[str], figures
 def duplicates_query(table: str) -> str:
     # count(DISTINCT) skips NULLs; pandas counts all but the first missing id as duplicates.
     return f"SELECT count(*) - count(DISTINCT station) - (count(station) < count(*))::BIGINT FROM {table}"
-
-
-def rollup_mismatches(results: dict[str, Any], regions: dict[str, Any], sums: dict[str | None, dict[str, Any]]) -> int:
-    mismatches = 0
-    for region_name, region in regions.items():
-        summed = sums.get(region_name)
-        for figure in TURNOUT_FIGURES:
-            if figure in region and (summed is None or summed[figure] != region[figure]):
-                mismatches += 1
-        for choice, votes in (region.get("votes") or {}).items():
-            if summed is None or summed[choice] != votes:
-                mismatches += 1
-        if "polling_stations" in region and (summed["stations"] if summed else 0) != region["polling_stations"]:
-            mismatches += 1
-    national = {figure: sum(row[figure] or 0 for row in sums.values()) for figure in (*TURNOUT_FIGURES, *(c["name"] for c in results["candidates"]))}
-    turnout = results["turnout"]
-    mismatches += sum(1 for f in TURNOUT_FIGURES if f in turnout and national[f] != turnout[f])
-    mismatches += sum(1 for c in results["candidates"] if national[c["name"]] != c["votes"])
-    return mismatches
 
 
 def main() -> int:

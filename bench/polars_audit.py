@@ -10,23 +10,12 @@ follow from the regions'), a second counts duplicate ids. Prints the same dict a
 
 from __future__ import annotations
 
-import csv
-import gzip
 import sys
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import yaml
-
-TEXT_COLUMNS = ("station", "region")
-TURNOUT_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
-
-
-def header(path: Path) -> list[str]:
-    opener: Any = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:
-        return next(csv.reader(handle))
+from baseline import TEXT_COLUMNS, header, rollup_mismatches  # bench/baseline.py, beside this script
 
 
 def scan(path: Path, columns: list[str]) -> pl.LazyFrame:
@@ -51,25 +40,6 @@ def relation_counts(columns: list[str], choices: list[str]) -> list[pl.Expr]:
         (pl.col("invalid_ballots") * 100 > pl.col("ballots_cast") * 10).sum().alias("invalid_share"),
         pl.sum_horizontal((count < 0).sum() for count in counts).alias("negative"),
     ]
-
-
-def rollup_mismatches(results: dict[str, Any], regions: dict[str, Any], sums: dict[str | None, dict[str, Any]]) -> int:
-    mismatches = 0
-    for name, region in regions.items():
-        summed = sums.get(name)
-        for figure in TURNOUT_FIGURES:
-            if figure in region and (summed is None or summed[figure] != region[figure]):
-                mismatches += 1
-        for choice, votes in (region.get("votes") or {}).items():
-            if summed is None or summed[choice] != votes:
-                mismatches += 1
-        if "polling_stations" in region and (summed["stations"] if summed else 0) != region["polling_stations"]:
-            mismatches += 1
-    national = {figure: sum(row[figure] for row in sums.values()) for figure in (*TURNOUT_FIGURES, *(c["name"] for c in results["candidates"]))}
-    turnout = results["turnout"]
-    mismatches += sum(1 for f in TURNOUT_FIGURES if f in turnout and national[f] != turnout[f])
-    mismatches += sum(1 for c in results["candidates"] if national[c["name"]] != c["votes"])
-    return mismatches
 
 
 def main() -> int:

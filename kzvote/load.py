@@ -438,11 +438,8 @@ class _Reader:
         for key_node, value_node in node.value:
             before, previous = previous, (key_node, value_node)
             key_at = key_node.at
-            if not isinstance(key_node, _Scalar):
-                self.problem("KZ005", "a key must be a plain name", path, key_at)
-                continue
-            key = key_node.value
-            if not self._safe(key_node, path, key):
+            key = self._key(key_node, path)
+            if key is None:
                 continue
             if key in seen:
                 first = seen[key]
@@ -524,17 +521,21 @@ class _Reader:
 
     def _read_map_entry(self, result: dict[str, tuple[Any, Position]], key_node: _Node, value_node: _Node, path: Path, read_value: Any) -> None:
         key_at = key_node.at
-        if not isinstance(key_node, _Scalar):
-            self.problem("KZ005", "a key must be a plain name", path, key_at)
-            return
-        name = key_node.value
-        if not self._safe(key_node, path, name):
+        name = self._key(key_node, path)
+        if name is None:
             return
         if name in result:
             self.problem("KZ008", f"duplicate key '{excerpt(name)}' (first at line {result[name][1].line})", path + (name,), key_at)
             return
         self.key_positions[path + (name,)] = key_at
         result[name] = (read_value(value_node, path + (name,)), key_at)
+
+    def _key(self, key_node: _Node, path: Path) -> str | None:
+        """A key's text, or None when it is no plain, safe name (a problem said so)."""
+        if not isinstance(key_node, _Scalar):
+            self.problem("KZ005", "a key must be a plain name", path, key_node.at)
+            return None
+        return key_node.value if self._safe(key_node, path, key_node.value) else None
 
     def _scalar(self, node: _Node, path: Path, what: str) -> _Scalar | None:
         if self._expect(node, _Scalar, what, path) and self._safe(node, path):  # type: ignore[arg-type]

@@ -450,7 +450,7 @@ stations: stations.csv
 def test_a_file_changed_before_its_duplicates_are_read_again_is_refused(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = audit_source.identity
     calls = iter(range(100))
-    monkeypatch.setattr(audit_source, "identity", lambda stream: real(stream) + ((next(calls) > 0),))  # changed after the first look
+    monkeypatch.setattr(audit_source, "identity", lambda stream: real(stream)._replace(modified=next(calls)))  # changed after the first look
     result = run(cli, write_csv(tmp_path, HEADER + "N-1,North,1000,800,10,530,260\nN-1,South,1000,700,10,470,220\n"))
     assert result.exit_code == 2 and "changed while it was read" in result.stderr
 

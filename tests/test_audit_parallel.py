@@ -93,7 +93,7 @@ def test_a_file_is_cut_in_parts_at_line_ends(tmp_path: Path, parts: int) -> None
     path.write_bytes(b"\n".join(lines) + b"\n")
     with path.open("rb") as stream:
         stream.readline()
-        ranges = audit_source.plan(stream, parts)
+        ranges = audit_source.plan(stream, parts, path.stat().st_size)
         assert stream.tell() == len(lines[0]) + 1  # left where the reading starts
     data = path.read_bytes()
     assert ranges[0].start == len(lines[0]) + 1 and ranges[0].first_line == 2 and ranges[-1].end is None

@@ -72,10 +72,10 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
     read = identity(raw)
     with raw, stream:
         layout = read_layout(read_header(stream, display_name), results, display_name)
-        ranges = plan(stream, _parts(stream, jobs))
+        ranges = plan(stream, _parts(stream, jobs, read.size), read.size)
         known = {r.name for r in results.regions}
-        children = [_start(path, display_name, piece, layout, known) for piece in ranges[1:]]
-        whole = Part(layout, known, display_name, np, rows_to_reserve(path, stream))
+        children = [_start(path, display_name, piece, layout, known, read.size) for piece in ranges[1:]]
+        whole = Part(layout, known, display_name, np, rows_to_reserve(read.size, stream))
         progress = _Progress(on_progress, [shared for _, _, shared in children]) if on_progress else None
         try:
             next_line = _read(stream, ranges[0], whole, raw, progress)
@@ -86,7 +86,7 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
                 process.kill()
                 process.join()
     if progress:
-        progress.rest(os.stat(path).st_size)
+        progress.rest(read.size)
     finish(whole, audit, functools.partial(ids_at, path, display_name, read, station_column=layout.station))
     audit.rows = audit.national.stations  # every row but blank lines
     return audit
@@ -142,7 +142,7 @@ def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: P
     return next_line
 
 
-def _parts(stream: Any, jobs: int) -> int:
+def _parts(stream: Any, jobs: int, size: int) -> int:
     """How many processes read the file: one per core (or jobs), each with PART_BYTES at least;
     a gzip stream cannot be entered in the middle, so it is read by one."""
     from kzvote.audit import source
@@ -150,11 +150,10 @@ def _parts(stream: Any, jobs: int) -> int:
     if source.is_gzip(stream) or not hasattr(os, "fork"):
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    size = os.fstat(stream.fileno()).st_size
     return max(1, min(jobs or cores, size // source.PART_BYTES))
 
 
-def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str]) -> tuple[Any, Any, Any]:
+def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str], size: int) -> tuple[Any, Any, Any]:
     """A forked process reading one range; it sends its part back whole, or the findings that
     stopped it. Fork, not spawn: the child starts with numpy and the results already loaded."""
     import mmap
@@ -162,7 +161,7 @@ def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, know
 
     from kzvote.audit.stations import shared_bytes
 
-    rows = ((piece.end or os.stat(path).st_size) - piece.start) // 32  # rows are longer: room to spare
+    rows = ((piece.end or size) - piece.start) // 32  # rows are longer: room to spare
     shared = mmap.mmap(-1, shared_bytes(rows) + 8)  # anonymous, shared with the child: its columns, then its bytes read
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)

@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FilePath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from kzvote.audit.rules import BAD_ROW
 from kzvote.build import did_you_mean, resolve_name
@@ -292,13 +292,12 @@ class Range:
     first_line: int | None  # None: known only when the ranges before it are read; its lines count from 1
 
 
-def plan(stream: Any, parts: int) -> list[Range]:
-    """The file after the header cut into parts ranges at line ends, found by reading a little at
-    each cut: no pass over the whole file comes before the reading."""
+def plan(stream: Any, parts: int, size: int) -> list[Range]:
+    """The file (of size bytes) after the header cut into parts ranges at line ends, found by
+    reading a little at each cut: no pass over the whole file comes before the reading."""
     start = stream.tell()
     if parts <= 1:
         return [Range(start, None, 2)]
-    size = os.fstat(stream.fileno()).st_size
     cuts: list[int] = []
     for k in range(1, parts):
         at = max(start + (size - start) * k // parts, cuts[-1] if cuts else start)
@@ -313,10 +312,9 @@ def plan(stream: Any, parts: int) -> list[Range]:
     return [Range(a, b, 2 if a == start else None) for a, b in zip(edges, [*edges[1:], None])]
 
 
-def rows_to_reserve(path: FilePath, stream: Any) -> int:
-    """Room for the rows, generous: a plain file's size over 32 bytes a row (real rows are 60 or
-    more; a file of shorter ones grows its columns), a gzip file's guessed from its size."""
-    size = path.stat().st_size
+def rows_to_reserve(size: int, stream: Any) -> int:
+    """Room for the rows of a file of size bytes, generous: a plain file's size over 32 bytes a row
+    (real rows are 60 or more; a file of shorter ones grows its columns), a gzip file's guessed."""
     return size // 8 if is_gzip(stream) else size // 32
 
 
@@ -380,13 +378,21 @@ def check_utf8(text: str, lines: list[str], numbers: list[int], name: str) -> No
         ) from None
 
 
-def identity(stream: Any) -> tuple[int, ...]:
-    """What says a file is still the one read: device, inode, size, modification time."""
+class FileIdentity(NamedTuple):
+    """What says a file is still the one read; its size is the reading's too."""
+
+    device: int
+    inode: int
+    size: int
+    modified: int  # ns
+
+
+def identity(stream: Any) -> FileIdentity:
     status = os.fstat(stream.fileno())
-    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
+    return FileIdentity(status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)
 
 
-def ids_at(path: FilePath, display_name: str, read: tuple[int, ...], wanted: set[int], station_column: int) -> dict[int, bytes]:
+def ids_at(path: FilePath, display_name: str, read: FileIdentity, wanted: set[int], station_column: int) -> dict[int, bytes]:
     """The exact station ids on the wanted lines, read again from the file as the parser read
     them: UTF-8 text, the cell trimmed, kept as bytes. read: the identity of the file as it was
     read; a file changed since would give other lines, so it is refused instead."""
