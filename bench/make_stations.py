@@ -12,6 +12,13 @@ Faults (--plant, repeatable):
   duplicate     one station id used twice (the second row copies another station's id)
   region-digit  one region's ballots_cast total in results.yaml off by one digit
   swapped       one protocol with registered and ballots_cast swapped (turnout over 100%)
+
+Forensic plants (for `kzvote forensics`; every protocol relation still holds, totals still roll up):
+  turnout-5     K stations moved up to the next multiple of 5 % turnout, the extra ballots all for
+                the winner (K: --plant-count, default N/20)
+  share-5       in one region, 60 % of the stations have the winner's share moved up to the next
+                multiple of 5 %, votes taken from the other candidates
+Plants draw from their own random stream: a file without them is the same file as before.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import gzip
 import json
 import random
 import sys
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 
@@ -47,7 +55,8 @@ REGIONS = [
     "Ulytau",
     "West Kazakhstan",
 ]
-FAULTS = ("unbalanced", "duplicate", "region-digit", "swapped")
+FAULTS = ("unbalanced", "duplicate", "region-digit", "swapped", "turnout-5", "share-5")
+SHARE_PLANT_RATE = 0.6  # of the stations of the share-5 region
 COLUMNS = [
     "station",
     "region",
@@ -77,6 +86,18 @@ def split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
     return parts
 
 
+def at_next_multiple_of_5(part: int, whole: int, most: int) -> int | None:
+    """The smallest count >= part whose percentage of whole is within 0.05 pp of a multiple of 5
+    above part's own (at most 95 %), if one is reachable without passing most."""
+    multiple = (100 * part) // whole // 5 * 5 + 5
+    while multiple <= 95:
+        count = max(part, -(-(20 * multiple - 1) * whole // 2000))  # the window's first count
+        if 2000 * count <= (20 * multiple + 1) * whole and count <= most:
+            return count
+        multiple += 5
+    return None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, help="number of stations")
@@ -84,6 +105,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("."))
     parser.add_argument("--plant", action="append", choices=FAULTS, default=[])
     parser.add_argument("--gzip", action="store_true", help="write stations.csv.gz, as real data often ships")
+    parser.add_argument("--plant-count", type=int, default=0, help="stations moved by turnout-5 (default: N/20)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -93,7 +115,10 @@ def main() -> int:
     support = {r: [rng.uniform(0.5, 1.5) * w for w in (8.0, 2.0, 1.5, 1.0, 0.8, 0.6)] for r in regions}
     names = list(COLUMNS[8:])
     totals = {r: dict.fromkeys(["stations", "registered", "ballots_cast", "invalid_ballots", *names], 0) for r in regions}
-    plant_rows = {fault: rng.randrange(2, args.n) for fault in args.plant if fault != "region-digit"}
+    plant_rows = {fault: rng.randrange(2, args.n) for fault in args.plant if fault in ("unbalanced", "duplicate", "swapped")}
+    forensic = random.Random(f"{args.seed}-forensic")  # its own stream: plants leave the rest of the file as it was
+    turnout_rows = set(forensic.sample(range(args.n), min(args.n, args.plant_count or max(1, args.n // 20)))) if "turnout-5" in args.plant else set()
+    share_region = forensic.choice(regions) if "share-5" in args.plant else None
     planted: list[dict[str, object]] = []
     first_ids: list[str] = []
     csv_name = "stations.csv.gz" if args.gzip else "stations.csv"
@@ -121,6 +146,23 @@ def main() -> int:
             if plant_rows.get("swapped") == row_number and registered != cast:
                 written_registered, written_cast = cast, registered  # two cells swapped, nothing else
                 planted.append({"fault": "swapped", "row": row_number, "station": station, "code": "KZ809"})
+            if index in turnout_rows:
+                count = at_next_multiple_of_5(cast, registered, registered)
+                if count is not None:  # extra ballots, all for the winner: cast, in boxes and received follow
+                    votes[0] += count - cast
+                    cast = in_boxes = written_cast = count
+                    received = cast + cancelled
+                    planted.append({"fault": "turnout-5", "row": row_number, "station": station, "region": region, "turnout": percent(cast, registered)})
+            if region == share_region and forensic.random() < SHARE_PLANT_RATE:
+                count = at_next_multiple_of_5(votes[0], in_boxes, sum(votes))
+                if count is not None:  # votes moved to the winner from the others, largest first
+                    needed = count - votes[0]
+                    for other in sorted(range(1, len(votes)), key=lambda i: -votes[i]):
+                        taken = min(needed, votes[other])
+                        votes[other] -= taken
+                        needed -= taken
+                    votes[0] = count
+                    planted.append({"fault": "share-5", "row": row_number, "station": station, "region": region, "share": percent(votes[0], in_boxes)})
             if len(first_ids) < 1000:
                 first_ids.append(station)
             out.write(f"{station},{region},{written_registered},{received},{written_cast},{cancelled},{in_boxes},{invalid}," + ",".join(map(str, votes)) + "\n")
@@ -141,7 +183,7 @@ def main() -> int:
         planted.append({"fault": "region-digit", "region": region, "figure": "ballots_cast", "true": true, "written": wrong, "code": "KZ811"})
     write_results(args.out / "results.yaml", regions, totals, national, args)
     (args.out / "planted.json").write_text(json.dumps(planted, indent=2) + "\n")
-    print(f"wrote {args.n} stations to {args.out / csv_name}; planted: {[p['fault'] for p in planted] or 'nothing'}", file=sys.stderr)
+    print(f"wrote {args.n} stations to {args.out / csv_name}; planted: {dict(Counter(str(p['fault']) for p in planted)) or 'nothing'}", file=sys.stderr)
     return 0
 
 

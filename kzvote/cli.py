@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
+import functools
 import gc
 import os
 import signal
@@ -179,6 +180,7 @@ def _finish(
     no_color: bool,
     default: str = "table",
     bad_input: bool = False,
+    fail: bool = False,
 ) -> NoReturn:
     """Configuration applied, the view rendered, the exit code chosen: the end of every command."""
     from dataclasses import replace
@@ -187,6 +189,8 @@ def _finish(
 
     findings = apply(config, view.findings, scope) if config.accept else view.findings
     code = EXIT_BAD_INPUT if bad_input else exit_code(findings, strict if strict is not None else bool(config.strict))
+    if fail:  # the command's own reason to fail (forensics --fail-on-signal)
+        code = max(code, EXIT_INCONSISTENT)
     chosen = format.value if format else config.format if config.format in FORMATS else default
     _write(replace(view, findings=findings, exit_code=code), chosen, color=False if no_color else None)
     raise typer.Exit(code)
@@ -343,11 +347,102 @@ def audit(
     _finish(audit_view(result, limit), config, _scope(audit_module), format, strict, no_color)
 
 
+@app.command()
+def forensics(
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(help="Results file (kzvote/1 YAML), or a station CSV (.csv, .csv.gz) read alone.", show_default=False, readable=False),
+    ] = None,
+    stations: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--stations", help="Polling-station CSV (default: the results file's stations:). Without FILE: the CSV alone.", show_default=False, readable=False
+        ),
+    ] = None,
+    winner: Annotated[
+        Optional[str], typer.Option("--winner", help="The choice whose share is tested (default: the one with most votes).", show_default=False)
+    ] = None,
+    fail_on_signal: Annotated[
+        bool, typer.Option("--fail-on-signal", help="Exit 1 when a test or a region signals (default: signals never fail a run).")
+    ] = False,
+    plot: Annotated[
+        Optional[Path],
+        typer.Option("--plot", help="Also write the fingerprint and the histograms as PNG and SVG into this folder (needs kzvote[plot]).", show_default=False),
+    ] = None,
+    format: FormatOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Forensic signals: integer percentages, the turnout x share fingerprint, digits, 100 % turnout."""
+    from kzvote import forensics as forensics_module
+    from kzvote.audit import at_stations_key, stations_path
+    from kzvote.errors import KzvoteError
+    from kzvote.forensics.read import pick_winner, read_protocols
+    from kzvote.views.forensics import forensics as forensics_view
+
+    if file is not None and stations is None and file.name.lower().endswith((".csv", ".csv.gz")):
+        file, stations = None, file  # `kzvote forensics x.csv`: the CSV alone
+    if plot is not None:
+        _plot_ready(plot)
+    results = None
+    if file is not None or stations is None:
+        path = resolve_file(file)
+        config = _config_or_exit(path)
+        results = _load_or_exit(path)
+        try:
+            csv_path = stations_path(results, path, stations)
+        except KzvoteError as error:
+            _report_unreadable(error, path)
+    else:
+        assert stations is not None
+        csv_path = stations
+        config = _config_or_exit(csv_path)
+    try:
+        with _progress(csv_path, "reading") as advance:
+            protocols = read_protocols(csv_path, str(csv_path), results, advance)
+        try:
+            chosen = pick_winner(protocols, winner, results)
+        except LookupError as unknown:
+            raise typer.BadParameter(str(unknown), param_hint="--winner") from None
+        result = forensics_module.analyse(protocols, chosen, functools.partial(_station_ids, protocols))
+    except KzvoteError as error:
+        if results is not None and stations is None:
+            error = at_stations_key(error, results)
+        _report_unreadable(error, csv_path)
+    if plot is not None:
+        from kzvote.forensics.plot import write_plots
+
+        written = write_plots(result, plot)
+        _stderr(f"kzvote: wrote {', '.join(str(path) for path in written)}")
+    signalled = any(f.code in {rule.code for rule in forensics_module.RULES} for f in result.findings)
+    _finish(forensics_view(result, results, str(csv_path)), config, _scope(forensics_module), format, False, no_color, fail=fail_on_signal and signalled)
+
+
+def _plot_ready(folder: Path) -> None:
+    """--plot's needs, checked before a long read: matplotlib, and a folder that is one."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:  # not installed, or installed broken: the same advice
+        _stderr("kzvote: --plot needs matplotlib, an optional extra: pip install 'kzvote[plot]' (exit 2)")
+        _exit_now(EXIT_BAD_INPUT)
+    if folder.exists() and not folder.is_dir():
+        _stderr(f"kzvote: --plot {folder}: not a folder (exit 2)")
+        _exit_now(EXIT_BAD_INPUT)
+
+
+def _station_ids(protocols: object, lines: set[int]) -> dict[int, str]:
+    from kzvote.audit.source import ids_at
+    from kzvote.forensics.read import Protocols
+
+    assert isinstance(protocols, Protocols)
+    found = ids_at(protocols.path, protocols.file, protocols.identity, lines, protocols.layout.station)
+    return {line: cell.decode("utf-8", "replace") for line, cell in found.items()}
+
+
 PROGRESS_BYTES = 3_000_000  # about 50,000 stations: below this a bar only flickers
 
 
 @contextlib.contextmanager
-def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
+def _progress(path: Path, doing: str = "auditing") -> Iterator[Callable[[int], None] | None]:
     """A Rich progress bar on stderr, only on a terminal and only for a large file."""
     try:
         size = path.stat().st_size
@@ -364,7 +459,7 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True, console=console) as bar:
-        task = bar.add_task(f"auditing {rich_escape(visible(path.name))}", total=size)
+        task = bar.add_task(f"{doing} {rich_escape(visible(path.name))}", total=size)
         yield lambda consumed: bar.advance(task, consumed)
 
 

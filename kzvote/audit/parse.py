@@ -212,6 +212,9 @@ def _slow(lines: list[str], numbers: list[int], part: Part, np: Any) -> Parsed:
             part.add(BAD_ROW, message, line, too_long + 1, subject(row[layout.station]))
             part.unreadable_row(None, line)
             continue
+        if part.blank_protocols is not None and not any(row[column] for column in layout.columns):
+            part.blank_protocols.append(line)
+            continue
         values, ok = [], True
         for name, column in zip(layout.counted, layout.columns):
             cell = row[column]

@@ -112,6 +112,9 @@ class Part:
         self.counts: dict[str, int] = {}  # every finding by code, kept or not
         self.truncated: dict[str, int] = {}  # findings counted but not kept, by code
         self.next_line = 1  # the number of the line after the part, once read
+        # A list: rows whose every count is empty (a station listed without a protocol) are noted
+        # here, not as bad cells. Forensics leaves them out and counts them; the audit does not.
+        self.blank_protocols: list[int] | None = None
 
     COLUMNS = ("id_hashes", "id_lines", "error_rows", "warning_rows")
 

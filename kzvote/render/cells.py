@@ -24,6 +24,10 @@ def human(value: Any, column: Column) -> str:
         return str(value)
     if column.kind == "count":
         return f"{value:,}"
+    if column.kind == "decimal":  # a statistic: an expected count, a standard deviation
+        return f"{value:,.1f}"
+    if column.kind == "score":  # a signed statistic: an excess, a z score
+        return f"{value:+,.1f}"
     if column.kind in ("percent", "signed"):
         text = shorten(value.value, value.decimals, value.truncate)
         return ("+" + text if value.value > 0 else text) if column.kind == "signed" else text

@@ -22,6 +22,14 @@ def document(view: View) -> dict[str, Any]:
         doc[table.key] = [{c.key: machine(row.get(c.key), c) for c in columns} for row in table.rows]
     if len(doc.get("files", ())) > 1:
         doc["file"] = None  # several files were read: "files" names each, with its counts
+    for picture in view.pictures:
+        doc.setdefault("pictures", {})[picture.key] = {
+            "title": picture.title,
+            "kind": picture.kind,
+            "x": picture.x_label,
+            "y": picture.y_label,
+            "values": _numbers(picture.values),
+        }
     doc["findings"] = [finding_record(f) for f in view.findings]
     doc["summary"] = view.summary | ({"exit_code": view.exit_code} if view.exit_code is not None else {})
     return doc
@@ -29,3 +37,11 @@ def document(view: View) -> dict[str, Any]:
 
 def render(view: View, stream: TextIO, options: Options) -> None:
     write_json(document(view), stream)
+
+
+def _numbers(values: Any) -> Any:
+    """A picture's numbers as JSON lists: whole numbers as integers."""
+    listed = values.tolist() if hasattr(values, "tolist") else list(values)
+    if listed and isinstance(listed[0], list):
+        return [[int(v) if float(v).is_integer() else v for v in row] for row in listed]
+    return [int(v) if float(v).is_integer() else v for v in listed]

@@ -10,7 +10,7 @@ import re
 from typing import TextIO
 
 from kzvote.findings import Finding
-from kzvote.render import Options
+from kzvote.render import Options, pictures
 from kzvote.render.cells import fact_text, human, human_columns, location, more_text, shown_findings, summary_text
 from kzvote.views import Table, View
 
@@ -58,6 +58,8 @@ def render(view: View, stream: TextIO, options: Options) -> None:
         lines.append("")
     for table in (t for t in view.tables if t.human):
         lines += table_lines(table)
+    for picture in view.pictures:
+        lines += ["```text", *("".join(text for text, _ in line).rstrip() for line in pictures.lines(picture, color=False)), "```", ""]
     shown = shown_findings(view.findings, view.notes, view.limit)
     lines.append(f"### {view.findings_title}: {summary_text(view.summary)}")
     lines.append("")

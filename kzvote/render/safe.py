@@ -96,4 +96,5 @@ def visible_view(view: View) -> View:
         facts=_clean(view.facts),
         tables=[_table(t) for t in view.tables],
         findings=[_finding(f) for f in view.findings],
+        pictures=[dataclasses.replace(p, title=visible(p.title), x_label=visible(p.x_label), y_label=visible(p.y_label)) for p in view.pictures],
     )

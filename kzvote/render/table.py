@@ -16,11 +16,11 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from kzvote.findings import Severity
-from kzvote.render import Options
+from kzvote.render import Options, pictures
 from kzvote.render.cells import fact_text, human, human_columns, location, more_text, shown_findings
 from kzvote.views import Column, Table, View
 
-RIGHT = {"count", "percent", "signed", "value", "delta"}
+RIGHT = {"count", "percent", "signed", "value", "delta", "decimal", "score"}
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 UNLIMITED_WIDTH = 10_000  # off a terminal: never squeeze or ellipsise a table
 
@@ -130,6 +130,10 @@ def _draw(view: View, console: Console) -> None:
             continue
         for part in fitted_tables(table, console):
             console.print(part)
+    for picture in view.pictures:
+        console.print()
+        for pieces in pictures.lines(picture, color=console.color_system is not None):
+            console.print(Text.assemble(*pieces), crop=True, soft_wrap=False)
     if view.show_findings:
         _print_findings(console, view)
 
@@ -141,7 +145,7 @@ def _print_findings(console: Console, view: View) -> None:
     if summary["errors"] or summary["warnings"]:
         head.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s)", style="bold red" if summary["errors"] else "yellow")
     elif view.findings_title != "Findings":
-        head.append("none", style="green")
+        head.append(f"{summary['notes']} note(s)" if summary["notes"] and view.notes else "none", style="cyan" if summary["notes"] and view.notes else "green")
     else:
         head.append("every figure agrees" if view.command != "audit" else "every station and total agrees", style="green")
     if summary["accepted"]:

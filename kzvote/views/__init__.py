@@ -28,7 +28,7 @@ class Percent:
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text | count | percent | signed | bool | bar | mark (✓ ≠ ·)
+    kind: str = "text"  # text | count | percent | signed | decimal | score | bool | bar | mark (✓ ≠ ·)
     human: bool = True  # shown in table/markdown
     machine: bool = True  # written to JSON/CSV
     priority: int = 9  # a narrow terminal drops the lowest first; 9 is never dropped
@@ -47,6 +47,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A figure drawn from numbers: a heat map (a grid, rows from the top) or a histogram (a row of
+    bins). Renderers draw it in the terminal, as ASCII off one, or leave it to --plot."""
+
+    key: str
+    title: str
+    kind: str  # heatmap | histogram
+    values: Any  # heatmap: rows x columns of weights (row 0 is the lowest y); histogram: bins
+    x_label: str
+    y_label: str = ""
+    x_range: tuple[float, float] = (0.0, 100.0)
+    marks: int = 0  # histogram: every marks-th bin is drawn apart (the integer percents)
+
+
+@dataclass(frozen=True)
 class View:
     command: str
     file: str
@@ -62,6 +77,7 @@ class View:
     kept_per_code: int | None = None  # the cap, when a producer has one
     exit_code: int | None = None  # what the run exits with, once the command knows (JSON's summary has it)
     findings_title: str = "Findings"  # what the findings are: diff shows only those NEW brought
+    pictures: list[Picture] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, Any]:

@@ -1,0 +1,284 @@
+"""Forensic signals on station protocols: do the numbers look written rather than counted?
+
+These are statistical patterns, not findings of fraud. Each test names its method and paper:
+
+- integer percentages (Kobak, Shpilkin & Pshenichnikov 2016): `integers`;
+- the turnout x winner-share fingerprint (Klimek, Yegorov, Hanel & Thurner 2012): `shapes`;
+- last digits (Beber & Scacco 2012) and second digits (Mebane's 2BL): `digits`;
+- stations at 100 % turnout, by size and region: `shapes`.
+
+KZ951 integer-percent-excess (note) SIGNAL: more stations at whole percents than the binomial null expects
+KZ952 region-integer-excess  (note) a region with such an excess (listed, not a national signal)
+
+The pipeline: `read` turns the station CSV into columns (as `kzvote audit` reads it), this module
+runs every test on them and returns a `Forensics`, plain data the view renders. No printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kzvote.findings import FigureValue, Finding, Rule, Severity
+from kzvote.forensics.digits import DigitTest
+from kzvote.forensics.read import Protocols
+
+SIGNAL = Rule("KZ951", "integer-percent-excess", Severity.NOTE, "SIGNAL: more stations at whole percents than the binomial null expects")
+REGION_SIGNAL = Rule("KZ952", "region-integer-excess", Severity.NOTE, "a region with more stations at whole percents than the binomial null expects")
+RULES = (SIGNAL, REGION_SIGNAL)
+
+SMALLEST = 100  # registered voters: a smaller station's percentages sit on too coarse a lattice
+HIGHEST_PERCENT = 99  # turnout and winner share above this are left out (a full station is always whole)
+SIGNAL_Z, SIGNAL_EXCESS = 4.0, 0.05  # a SIGNAL: z >= 4 and an excess of >= 5 % of the expected
+REGION_Z, REGION_EXCESS, REGION_ELIGIBLE = 4.5, 0.10, 100
+PEAKS = 5
+SIZE_BANDS = ((1, 99), (100, 499), (500, 999), (1000, 1999), (2000, None))
+QUANTITIES = ("turnout", "winner share", "either")
+# What else puts stations on whole percents, said with every signal: a pattern, not a verdict.
+ALSO_PRODUCED_BY = {
+    "turnout": "Small stations (a coarse lattice of percentages), voter lists rounded or capped, and whole communities turning out alike produce it too",
+    "winner share": "Small stations (a coarse lattice of percentages), homogeneous communities voting alike, and counts rounded by a commission produce it too",
+}
+
+
+@dataclass(frozen=True)
+class IntegerTest:
+    quantity: str  # turnout | winner share | either
+    lattice: int  # 1: whole percents; 5, 10: their multiples
+    exact: bool  # False: within 0.05 pp
+    eligible: int
+    observed: int
+    expected: float
+    sd: float
+    signal_eligible: bool  # only the whole-percent window tests of turnout and of share may SIGNAL
+    stations: Any = field(repr=False, default=None)  # row indexes of the stations at the lattice
+
+    @property
+    def key(self) -> str:
+        where = "whole" if self.lattice == 1 else f"x{self.lattice}"
+        return f"{self.quantity.replace(' ', '-')}:{where}:{'exact' if self.exact else 'within-0.05pp'}"
+
+    @property
+    def label(self) -> str:
+        where = "whole %" if self.lattice == 1 else f"multiple of {self.lattice} %"
+        return f"{self.quantity} at {where}, {'exactly' if self.exact else '±0.05 pp'}"
+
+    @property
+    def excess(self) -> float:
+        return self.observed - self.expected
+
+    @property
+    def z(self) -> float:
+        return self.excess / self.sd if self.sd > 0 else 0.0
+
+    @property
+    def signal(self) -> bool:
+        return self.signal_eligible and self.z >= SIGNAL_Z and self.excess >= SIGNAL_EXCESS * self.expected
+
+
+@dataclass(frozen=True)
+class Peak:
+    quantity: str
+    percent: int
+    observed: int
+    expected: float
+    sd: float
+
+
+@dataclass(frozen=True)
+class RegionTest:
+    region: str
+    quantity: str
+    eligible: int
+    observed: int
+    expected: float
+    sd: float
+    stations: Any = field(repr=False, default=None)
+
+    @property
+    def excess(self) -> float:
+        return self.observed - self.expected
+
+    @property
+    def z(self) -> float:
+        return self.excess / self.sd if self.sd > 0 else 0.0
+
+    @property
+    def listed(self) -> bool:
+        return self.eligible >= REGION_ELIGIBLE and self.z >= REGION_Z and self.excess >= REGION_EXCESS * self.expected
+
+
+@dataclass(frozen=True)
+class FullTurnout:
+    """Stations where every registered voter voted, by size band and by region."""
+
+    total: int
+    stations: int  # with registered voters at all
+    by_size: list[tuple[str, int, int]]  # band, stations, full
+    by_region: list[tuple[str, int, int]]  # region, stations, full; regions with any, most first
+    lines: Any = field(repr=False, default=None)
+
+
+@dataclass(frozen=True)
+class Forensics:
+    protocols: Protocols
+    winner: str
+    winner_votes: int
+    valid_votes: int
+    eligible: int
+    tests: list[IntegerTest]
+    peaks: list[Peak]
+    regions: list[RegionTest]
+    digits: list[DigitTest]
+    full_turnout: FullTurnout
+    fingerprint: Any  # float64[101, 101]: registered voters by turnout % (rows) and winner share % (columns), 1 pp bins
+    turnout_histogram: Any  # int64[1001]: stations by turnout, 0.1 pp bins centred on each tenth
+    share_histogram: Any
+    findings: list[Finding] = field(default_factory=list)
+
+
+def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]], dict[int, str]]) -> Forensics:
+    """Every test on the stations. station_ids: the ids on the given lines (read again from the
+    file), for the stations behind each signal."""
+    import numpy as np
+
+    from kzvote.forensics import digits, integers, shapes
+
+    registered, cast, boxes = protocols.registered, protocols.cast, protocols.in_boxes
+    votes = protocols.votes[:, winner] if protocols.stations else np.zeros(0, dtype=np.int64)
+    eligible = (registered >= SMALLEST) & (boxes > 0) & (100 * cast <= HIGHEST_PERCENT * registered) & (100 * votes <= HIGHEST_PERCENT * boxes)
+    rows = np.flatnonzero(eligible)
+    pairs = {"turnout": (cast[rows], registered[rows]), "winner share": (votes[rows], boxes[rows])}
+    landed = {name: integers.landed(k, n, np) for name, (k, n) in pairs.items()}
+    nulls = {name: integers.null(k, n, np) for name, (k, n) in pairs.items()}
+    tests: list[IntegerTest] = []
+    for lattice in integers.LATTICES:
+        for exact in (False, True):
+            probability: dict[str, Any] = {}
+            at: dict[str, Any] = {}
+            for name in pairs:
+                probability[name] = (nulls[name].exactly if exact else nulls[name].within)[lattice]
+                at[name] = integers.on_lattice(landed[name], lattice, exact)
+            # either: the two redraws are independent, so P(A or B) = pA + pB - pA pB
+            probability["either"] = probability["turnout"] + probability["winner share"] - probability["turnout"] * probability["winner share"]
+            at["either"] = at["turnout"] | at["winner share"]
+            for name in QUANTITIES:
+                p = probability[name]
+                tests.append(
+                    IntegerTest(
+                        name,
+                        lattice,
+                        exact,
+                        len(rows),
+                        int(at[name].sum()),
+                        float(p.sum()),
+                        float(np.sqrt((p * (1 - p)).sum())),
+                        lattice == 1 and not exact and name != "either",
+                        rows[at[name]],
+                    )
+                )
+    peaks = [peak for name in pairs for peak in _peaks(name, landed[name], nulls[name], np)]
+    regions = _regions(protocols, rows, landed, nulls, np)
+    tested = [
+        digits.last_digits("winner votes", votes, np),
+        digits.last_digits("ballots_cast", cast, np),
+        digits.last_digits("registered (control)", registered, np),
+        digits.second_digits("winner votes", votes, np),
+        digits.second_digits("registered (control)", registered, np),
+    ]
+    full = shapes.full_turnout(protocols, SIZE_BANDS, np)
+    findings = _signals(protocols, tests, regions, station_ids)
+    valid = int(protocols.votes.sum()) if protocols.stations else 0
+    return Forensics(
+        protocols,
+        protocols.layout.choices[winner],
+        int(votes.sum()),
+        valid,
+        len(rows),
+        tests,
+        peaks,
+        regions,
+        tested,
+        full,
+        shapes.fingerprint(cast, registered, votes, boxes, np),
+        shapes.histogram(cast, registered, np),
+        shapes.histogram(votes, boxes, np),
+        [*protocols.findings, *findings],
+    )
+
+
+def _peaks(name: str, landed: Any, null: Any, np: Any) -> list[Peak]:
+    observed = np.bincount(landed.nearest[landed.within], minlength=101)[:101]
+    excess = observed - null.by_percent
+    order = sorted(range(1, 100), key=lambda percent: -excess[percent])[:PEAKS]
+    return [
+        Peak(name, percent, int(observed[percent]), float(null.by_percent[percent]), float(np.sqrt(null.by_percent_variance[percent])))
+        for percent in order
+        if excess[percent] > 0
+    ]
+
+
+def _regions(protocols: Protocols, rows: Any, landed: dict[str, Any], nulls: dict[str, Any], np: Any) -> list[RegionTest]:
+    codes = protocols.region[rows]
+    size = len(protocols.region_names)
+    eligible = np.bincount(codes, minlength=size)
+    found: list[RegionTest] = []
+    for name in landed:
+        at = landed[name].within
+        p = nulls[name].within[1]
+        observed = np.bincount(codes[at], minlength=size)
+        expected = np.bincount(codes, weights=p, minlength=size)
+        variance = np.bincount(codes, weights=p * (1 - p), minlength=size)
+        landed_rows = rows[at]
+        by_code = np.argsort(codes[at], kind="stable")  # the stations at an integer, grouped by region
+        ends = np.cumsum(observed)
+        for code, region in enumerate(protocols.region_names):
+            test = RegionTest(region, name, int(eligible[code]), int(observed[code]), float(expected[code]), float(np.sqrt(variance[code])))
+            if test.listed:
+                found.append(replace(test, stations=landed_rows[by_code[ends[code] - observed[code] : ends[code]]]))
+    return sorted(found, key=lambda test: -test.z)
+
+
+def _signals(protocols: Protocols, tests: list[IntegerTest], regions: list[RegionTest], station_ids: Callable[[set[int]], dict[int, str]]) -> list[Finding]:
+    signalled = [test for test in tests if test.signal]
+    wanted: set[int] = set()
+    for test in signalled:
+        wanted.update(protocols.line[test.stations].tolist())
+    for region in regions:
+        wanted.update(protocols.line[region.stations].tolist())
+    ids = station_ids(wanted) if wanted else {}
+
+    def listed(stations: Any) -> list[str]:
+        return [ids.get(line, f"line {line}") for line in protocols.line[stations].tolist()]
+
+    findings: list[Finding] = []
+    for test in signalled:
+        message = (
+            f"{test.observed:,} of {test.eligible:,} stations have {test.quantity} within 0.05 pp of a whole percent; "
+            f"{test.expected:,.1f} expected (z = {test.z:.1f}, excess {test.excess:+,.0f}). A statistical pattern, not a finding of fraud: "
+            f"{ALSO_PRODUCED_BY[test.quantity][0].lower()}{ALSO_PRODUCED_BY[test.quantity][1:]}."
+        )
+        figures: dict[str, FigureValue] = {
+            "test": test.key,
+            "observed": test.observed,
+            "expected": round(test.expected, 3),
+            "z": round(test.z, 2),
+            "stations": listed(test.stations),
+        }
+        findings.append(SIGNAL.finding(message, file=protocols.file, subject=test.quantity, figures=figures))
+    for region in regions:
+        message = (
+            f"{region.region}: {region.observed:,} of {region.eligible:,} stations have {region.quantity} within 0.05 pp of a whole percent; "
+            f"{region.expected:,.1f} expected (z = {region.z:.1f}); a pattern to look into, not proof of fraud"
+        )
+        figures = {
+            "region": region.region,
+            "quantity": region.quantity,
+            "observed": region.observed,
+            "expected": round(region.expected, 3),
+            "z": round(region.z, 2),
+            "stations": listed(region.stations),
+        }
+        findings.append(REGION_SIGNAL.finding(message, file=protocols.file, subject=region.region, figures=figures))
+    return findings
