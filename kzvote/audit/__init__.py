@@ -31,6 +31,7 @@ import functools
 import os
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -51,34 +52,62 @@ __all__ = [
     "Layout",
     "at_stations_key",
     "audit_stations",
+    "Reading",
     "read_layout",
+    "read_stations",
     "stations_path",
 ]
 
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What every process reading the file does with it: the audit checks each block; forensics
+    keeps the columns its tests need (Part.kept)."""
+
+    layout_of: Callable[[list[str]], Layout]  # the header's cells -> which column holds what (KzvoteError if none)
+    known_regions: set[str]
+    handle: Callable[[Any, Part], None]  # a block's rows (audit.parse.Parsed) into the part
+    prepare: Callable[[Part], None] = lambda part: None  # a new part, in the process that reads it
+    hashes: bool = True  # room for the per-station id hashes the audit's duplicate check needs
+
+
 def audit_stations(results: Results, path: FilePath, display_name: str, on_progress: Progress | None = None, jobs: int = 0) -> Audit:
     """Audit the station CSV at path (plain or gzip). on_progress gets the bytes of the file read
     since its last call, compressed bytes for gzip, so a bar can run against the file's size.
     jobs: processes to read a plain file with; 0 is one per core the file is large enough for."""
-    import numpy as np  # only the audit needs it; see README, Performance
-
     from kzvote.audit.rollup import finish
-    from kzvote.audit.source import identity, ids_at, open_stations, plan, read_header, rows_to_reserve
+    from kzvote.audit.source import ids_at
+    from kzvote.audit.stations import check_rows
 
+    reading = Reading(lambda header: read_layout(header, results, display_name), {r.name for r in results.regions}, check_rows)
+    whole, read = read_stations(path, display_name, reading, on_progress, jobs)
     audit = Audit(results, display_name)
+    finish(whole, audit, functools.partial(ids_at, path, display_name, read, station_column=whole.layout.station))
+    audit.rows = audit.national.stations  # every row but blank lines
+    return audit
+
+
+def read_stations(path: FilePath, display_name: str, reading: Reading, on_progress: Progress | None = None, jobs: int = 0) -> tuple[Part, Any]:
+    """Every block of the station CSV at path handled as reading says, by one process per core when
+    the file is large and plain: the parts merged into one, in file order; and the file's identity
+    as read (source.FileIdentity), for reading lines of it again."""
+    import numpy as np  # only the station commands need it; see README, Performance
+
+    from kzvote.audit.source import identity, open_stations, plan, read_header, rows_to_reserve
+
     raw, stream = open_stations(path, display_name)
     read = identity(raw)
     with raw, stream:
-        layout = read_layout(read_header(stream, display_name), results, display_name)
+        layout = reading.layout_of(read_header(stream, display_name))
         ranges = plan(stream, _parts(stream, jobs, read.size), read.size)
-        known = {r.name for r in results.regions}
-        children = [_start(path, display_name, piece, layout, known, read.size) for piece in ranges[1:]]
-        whole = Part(layout, known, display_name, np, rows_to_reserve(read.size, stream))
+        children = [_start(path, display_name, piece, layout, reading, read.size) for piece in ranges[1:]]
+        whole = Part(layout, reading.known_regions, display_name, np, rows_to_reserve(read.size, stream) if reading.hashes else 0)
+        reading.prepare(whole)
         progress = _Progress(on_progress, [shared for _, _, shared in children]) if on_progress else None
         try:
-            next_line = _read(stream, ranges[0], whole, raw, progress)
+            next_line = _read(stream, ranges[0], whole, reading.handle, raw, progress)
             for child in children:
                 next_line = _merge_child(whole, child, display_name, next_line)
         finally:
@@ -87,9 +116,7 @@ def audit_stations(results: Results, path: FilePath, display_name: str, on_progr
                 process.join()
     if progress:
         progress.rest(read.size)
-    finish(whole, audit, functools.partial(ids_at, path, display_name, read, station_column=layout.station))
-    audit.rows = audit.national.stations  # every row but blank lines
-    return audit
+    return whole, read
 
 
 class _Progress:
@@ -119,18 +146,17 @@ def _counted(memory: Any) -> int:
     return int(struct.unpack_from("q", memory, len(memory) - 8)[0])
 
 
-def _read(stream: Any, piece: Range, part: Part, raw: Any = None, on_progress: Progress | None = None) -> int:
-    """Check every row of one range of the file into part; the number of the line after it."""
+def _read(stream: Any, piece: Range, part: Part, handle: Callable[[Any, Part], None], raw: Any = None, on_progress: Progress | None = None) -> int:
+    """Handle every row of one range of the file into part; the number of the line after it."""
     from kzvote.audit.parse import parse_block
     from kzvote.audit.source import blocks, reason, unreadable
-    from kzvote.audit.stations import check_rows
 
     next_line, consumed = piece.first_line or 1, raw.tell() if raw is not None else 0
     try:
         for block in blocks(stream, None if piece.end is None else piece.end - piece.start):
             parsed, lines = parse_block(block, next_line, part, part.np)
             if parsed is not None:
-                check_rows(parsed, part)
+                handle(parsed, part)
             next_line += lines
             if on_progress and raw is not None:
                 position = raw.tell()
@@ -153,7 +179,7 @@ def _parts(stream: Any, jobs: int, size: int) -> int:
     return max(1, min(jobs or cores, size // source.PART_BYTES))
 
 
-def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str], size: int) -> tuple[Any, Any, Any]:
+def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, reading: Reading, size: int) -> tuple[Any, Any, Any]:
     """A forked process reading one range; it sends its part back whole, or the findings that
     stopped it. Fork, not spawn: the child starts with numpy and the results already loaded."""
     import mmap
@@ -161,17 +187,17 @@ def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, know
 
     from kzvote.audit.stations import shared_bytes
 
-    rows = ((piece.end or size) - piece.start) // 32  # rows are longer: room to spare
+    rows = ((piece.end or size) - piece.start) // 32 if reading.hashes else 0  # rows are longer: room to spare
     shared = mmap.mmap(-1, shared_bytes(rows) + 8)  # anonymous, shared with the child: its columns, then its bytes read
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, known, rows, shared), daemon=True)
+    process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, reading, rows, shared), daemon=True)
     process.start()
     sender.close()
     return process, receiver, shared
 
 
-def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout: Layout, known: set[str], rows: int, shared: Any) -> None:
+def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout: Layout, reading: Reading, rows: int, shared: Any) -> None:
     import traceback
 
     import numpy as np
@@ -179,11 +205,12 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
     from kzvote.audit.source import open_stations
 
     try:
-        part = Part(layout, known, display_name, np, rows, shared)
+        part = Part(layout, reading.known_regions, display_name, np, rows, shared)
+        reading.prepare(part)
         raw, stream = open_stations(path, display_name)
         with raw:
             raw.seek(piece.start)
-            part.next_line = _read(raw, piece, part, raw, _counter(shared))
+            part.next_line = _read(raw, piece, part, reading.handle, raw, _counter(shared))
         sender.send(("part", part))
     except KzvoteError as error:
         sender.send(("error", error.findings))

@@ -115,6 +115,7 @@ class Part:
         # A list: rows whose every count is empty (a station listed without a protocol) are noted
         # here, not as bad cells. Forensics leaves them out and counts them; the audit does not.
         self.blank_protocols: list[int] | None = None
+        self.kept: Any = None  # what a reading other than the audit keeps of each block: join(other, offset, codes)
 
     COLUMNS = ("id_hashes", "id_lines", "error_rows", "warning_rows")
 
@@ -470,8 +471,10 @@ def merge(first: Part, second: Part, offset: int) -> int:
         if mine.data.dtype != wider:
             mine.data = mine.data.astype(wider)
         mine.extend(theirs.view())
+    codes: list[int] = []  # second's region codes as first's
     for theirs, name in enumerate(second.region_names):
         into = first.code(name)
+        codes.append(into)
         first.sums[into] += second.sums[theirs]
         first.stations[into] += second.stations[theirs]
         first.unreadable[into] += second.unreadable[theirs]
@@ -479,6 +482,10 @@ def merge(first: Part, second: Part, offset: int) -> int:
             first.first_unreadable[into] = second.first_unreadable[theirs]
     for name, seen in second.discovered.items():
         first.discovered.setdefault(name, seen)
+    if first.blank_protocols is not None and second.blank_protocols is not None:
+        first.blank_protocols += [line + offset for line in second.blank_protocols]
+    if first.kept is not None:
+        first.kept.join(second.kept, offset, codes)
     first.bad_rows += second.bad_rows
     first.unplaced += second.unplaced
     first.first_unplaced = first.first_unplaced if first.first_unplaced is not None else second.first_unplaced

@@ -16,12 +16,14 @@ runs every test on them and returns a `Forensics`, plain data the view renders. 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kzvote.findings import FigureValue, Finding, Rule, Severity
 from kzvote.forensics.digits import DigitTest
+from kzvote.forensics.integers import QUANTITIES
 from kzvote.forensics.read import Protocols
 
 SIGNAL = Rule("KZ951", "integer-percent-excess", Severity.NOTE, "SIGNAL: more stations at whole percents than the binomial null expects")
@@ -34,7 +36,6 @@ SIGNAL_Z, SIGNAL_EXCESS = 4.0, 0.05  # a SIGNAL: z >= 4 and an excess of >= 5 % 
 REGION_Z, REGION_EXCESS, REGION_ELIGIBLE = 4.5, 0.10, 100
 PEAKS = 5
 SIZE_BANDS = ((1, 99), (100, 499), (500, 999), (1000, 1999), (2000, None))
-QUANTITIES = ("turnout", "winner share", "either")
 # What else puts stations on whole percents, said with every signal: a pattern, not a verdict.
 ALSO_PRODUCED_BY = {
     "turnout": "Small stations (a coarse lattice of percentages), voter lists rounded or capped, and whole communities turning out alike produce it too",
@@ -151,35 +152,18 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
     rows = np.flatnonzero(eligible)
     pairs = {"turnout": (cast[rows], registered[rows]), "winner share": (votes[rows], boxes[rows])}
     landed = {name: integers.landed(k, n, np) for name, (k, n) in pairs.items()}
-    nulls = {name: integers.null(k, n, np) for name, (k, n) in pairs.items()}
+    null = integers.expected(pairs, protocols.region[rows], len(protocols.region_names), np)
     tests: list[IntegerTest] = []
     for lattice in integers.LATTICES:
         for exact in (False, True):
-            probability: dict[str, Any] = {}
-            at: dict[str, Any] = {}
-            for name in pairs:
-                probability[name] = (nulls[name].exactly if exact else nulls[name].within)[lattice]
-                at[name] = integers.on_lattice(landed[name], lattice, exact)
-            # either: the two redraws are independent, so P(A or B) = pA + pB - pA pB
-            probability["either"] = probability["turnout"] + probability["winner share"] - probability["turnout"] * probability["winner share"]
+            at = {name: integers.on_lattice(landed[name], lattice, exact) for name in pairs}
             at["either"] = at["turnout"] | at["winner share"]
             for name in QUANTITIES:
-                p = probability[name]
-                tests.append(
-                    IntegerTest(
-                        name,
-                        lattice,
-                        exact,
-                        len(rows),
-                        int(at[name].sum()),
-                        float(p.sum()),
-                        float(np.sqrt((p * (1 - p)).sum())),
-                        lattice == 1 and not exact and name != "either",
-                        rows[at[name]],
-                    )
-                )
-    peaks = [peak for name in pairs for peak in _peaks(name, landed[name], nulls[name], np)]
-    regions = _regions(protocols, rows, landed, nulls, np)
+                mean, variance = null.totals[(name, lattice, exact)]
+                signal_eligible = lattice == 1 and not exact and name != "either"
+                tests.append(IntegerTest(name, lattice, exact, len(rows), int(at[name].sum()), mean, math.sqrt(variance), signal_eligible, rows[at[name]]))
+    peaks = [peak for name in pairs for peak in _peaks(name, landed[name], null.by_percent[name], np)]
+    regions = _regions(protocols, rows, landed, null.regions, np)
     tested = [
         digits.last_digits("winner votes", votes, np),
         digits.last_digits("ballots_cast", cast, np),
@@ -208,33 +192,28 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
     )
 
 
-def _peaks(name: str, landed: Any, null: Any, np: Any) -> list[Peak]:
+def _peaks(name: str, landed: Any, by_percent: Any, np: Any) -> list[Peak]:
     observed = np.bincount(landed.nearest[landed.within], minlength=101)[:101]
-    excess = observed - null.by_percent
+    mean, variance = by_percent
+    excess = observed - mean
     order = sorted(range(1, 100), key=lambda percent: -excess[percent])[:PEAKS]
-    return [
-        Peak(name, percent, int(observed[percent]), float(null.by_percent[percent]), float(np.sqrt(null.by_percent_variance[percent])))
-        for percent in order
-        if excess[percent] > 0
-    ]
+    return [Peak(name, percent, int(observed[percent]), float(mean[percent]), float(np.sqrt(variance[percent]))) for percent in order if excess[percent] > 0]
 
 
-def _regions(protocols: Protocols, rows: Any, landed: dict[str, Any], nulls: dict[str, Any], np: Any) -> list[RegionTest]:
+def _regions(protocols: Protocols, rows: Any, landed: dict[str, Any], expected: dict[str, Any], np: Any) -> list[RegionTest]:
     codes = protocols.region[rows]
     size = len(protocols.region_names)
     eligible = np.bincount(codes, minlength=size)
     found: list[RegionTest] = []
     for name in landed:
         at = landed[name].within
-        p = nulls[name].within[1]
         observed = np.bincount(codes[at], minlength=size)
-        expected = np.bincount(codes, weights=p, minlength=size)
-        variance = np.bincount(codes, weights=p * (1 - p), minlength=size)
+        mean, variance = expected[name]
         landed_rows = rows[at]
         by_code = np.argsort(codes[at], kind="stable")  # the stations at an integer, grouped by region
         ends = np.cumsum(observed)
         for code, region in enumerate(protocols.region_names):
-            test = RegionTest(region, name, int(eligible[code]), int(observed[code]), float(expected[code]), float(np.sqrt(variance[code])))
+            test = RegionTest(region, name, int(eligible[code]), int(observed[code]), float(mean[code]), float(np.sqrt(variance[code])))
             if test.listed:
                 found.append(replace(test, stations=landed_rows[by_code[ends[code] - observed[code] : ends[code]]]))
     return sorted(found, key=lambda test: -test.z)

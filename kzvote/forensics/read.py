@@ -9,18 +9,20 @@ out, counted and located.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path as FilePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzvote.audit.rules import BAD_ROW
-from kzvote.audit.source import COUNT_COLUMNS, Layout, read_layout
+from kzvote.audit.source import COUNT_COLUMNS, Layout
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position
 from kzvote.model import AGAINST_ALL, Results
 from kzvote.text import excerpt
+
+if TYPE_CHECKING:
+    from kzvote.audit.stations import Part
 
 NEEDED = ("station", "region", "registered", "ballots_cast")
 
@@ -84,72 +86,100 @@ def free_layout(header: list[str], file: str) -> Layout:
     return Layout(header, roles["station"], roles["region"], counted, [roles[name] for name in counted], choices)
 
 
-def read_protocols(path: FilePath, display_name: str, results: Results | None, on_progress: Callable[[int], None] | None = None) -> Protocols:
-    import numpy as np
+class Kept:
+    """The columns forensics keeps of each block, in the process that reads it; joined in file order."""
 
-    from kzvote.audit.parse import parse_block
-    from kzvote.audit.source import blocks, identity, open_stations, read_header, reason, unreadable
-    from kzvote.audit.stations import Part
+    NAMES = ("registered", "cast", "in_boxes", "votes", "region", "line")
 
-    raw, stream = open_stations(path, display_name)
-    read = identity(raw)
-    with raw, stream:
-        header = read_header(stream, display_name)
-        layout = read_layout(header, results, display_name) if results is not None else free_layout(header, display_name)
-        part = Part(layout, set(), display_name, np)
+    def __init__(self, layout: Layout) -> None:
+        at = {name: place for place, name in enumerate(layout.counted)}
+        self.at = at
+        self.choices = [at[name] for name in layout.choices]
+        self.rows = 0  # rows parsed, readable or not
+        self.columns: dict[str, list[Any]] = {name: [] for name in self.NAMES}
+
+    def add(self, parsed: Any, part: Part) -> None:
+        import numpy as np
+
+        at = self.at
+        self.rows += len(parsed.lines)
+        codes = part.region_codes_of(parsed.regions, parsed.ids, parsed.lines)
+        good = parsed.readable
+        counts = parsed.counts if good.all() else parsed.counts[good]
+        votes = counts[:, self.choices]
+        if "ballots_in_boxes" in at:
+            in_boxes = counts[:, at["ballots_in_boxes"]]
+        else:  # valid + blank + invalid: what the boxes held
+            in_boxes = votes.sum(axis=1) + counts[:, at["invalid_ballots"]] + (counts[:, at["blank_ballots"]] if "blank_ballots" in at else 0)
+        kept = self.columns
+        kept["registered"].append(counts[:, at["registered"]])
+        kept["cast"].append(counts[:, at["ballots_cast"]])
+        kept["in_boxes"].append(in_boxes)
+        kept["votes"].append(votes)
+        kept["region"].append(codes[good].astype(np.int32))
+        kept["line"].append(parsed.lines[good])
+
+    def join(self, other: Kept, offset: int, codes: list[int]) -> None:
+        """other's rows after these: its lines (numbered from 1) moved by offset, its region codes
+        made these's."""
+        import numpy as np
+
+        remap = np.array(codes, dtype=np.int32)
+        self.rows += other.rows
+        for name in self.NAMES:
+            arrays = other.columns[name]
+            if name == "line":
+                arrays = [lines + offset for lines in arrays]
+            elif name == "region":
+                arrays = [remap[region] for region in arrays]
+            self.columns[name] += arrays
+
+    def joined(self, name: str) -> Any:
+        import numpy as np
+
+        arrays = self.columns[name]
+        if arrays:
+            return np.concatenate(arrays)
+        return np.zeros((0, len(self.choices)) if name == "votes" else 0, dtype=np.int64)
+
+
+def read_protocols(
+    path: FilePath, display_name: str, results: Results | None, on_progress: Callable[[int], None] | None = None, jobs: int = 0
+) -> Protocols:
+    """The station CSV's columns, read as the audit reads it (one process per core for a large
+    plain file). Without results, every column that is not a protocol column is a choice."""
+    from kzvote.audit import Reading, read_layout, read_stations
+
+    def layout_of(header: list[str]) -> Layout:
+        return read_layout(header, results, display_name) if results is not None else free_layout(header, display_name)
+
+    def prepare(part: Part) -> None:
         part.blank_protocols = []
-        at = {name: layout.counted.index(name) for name in layout.counted}
-        choice_columns = [at[name] for name in layout.choices]
-        kept: dict[str, list[Any]] = {"registered": [], "cast": [], "in_boxes": [], "votes": [], "region": [], "line": []}
-        next_line, consumed, rows = 2, raw.tell(), 0
-        try:
-            for block in blocks(stream):
-                parsed, lines = parse_block(block, next_line, part, np)
-                next_line += lines
-                if on_progress:
-                    position = raw.tell()
-                    on_progress(position - consumed)
-                    consumed = position
-                if parsed is None:
-                    continue
-                rows += len(parsed.lines)
-                codes = part.region_codes_of(parsed.regions, parsed.ids, parsed.lines)
-                good = parsed.readable
-                counts = parsed.counts[good] if not good.all() else parsed.counts
-                votes = counts[:, choice_columns]
-                if "ballots_in_boxes" in at:
-                    in_boxes = counts[:, at["ballots_in_boxes"]]
-                else:
-                    in_boxes = votes.sum(axis=1) + counts[:, at["invalid_ballots"]] + (counts[:, at["blank_ballots"]] if "blank_ballots" in at else 0)
-                kept["registered"].append(counts[:, at["registered"]])
-                kept["cast"].append(counts[:, at["ballots_cast"]])
-                kept["in_boxes"].append(in_boxes)
-                kept["votes"].append(votes)
-                kept["region"].append(codes[good].astype(np.int32))
-                kept["line"].append(parsed.lines[good])
-        except (OSError, EOFError, zlib.error) as error:  # a truncated or corrupt gzip stream, a failing disk
-            raise unreadable(display_name, f"cannot read stations file: {reason(error)}", next_line) from None
-    if on_progress:
-        on_progress(max(read.size - consumed, 0))
-    width = len(choice_columns)
-    joined = {name: np.concatenate(arrays) if arrays else np.zeros((0, width) if name == "votes" else 0, dtype=np.int64) for name, arrays in kept.items()}
-    blank = part.blank_protocols
+        part.kept = Kept(part.layout)
+
+    def keep(parsed: Any, part: Part) -> None:
+        part.kept.add(parsed, part)
+
+    whole, read = read_stations(path, display_name, Reading(layout_of, set(), keep, prepare, hashes=False), on_progress, jobs)
+    kept: Kept = whole.kept
+    blank = whole.blank_protocols or []
+    lines = kept.joined("line")
     return Protocols(
         display_name,
-        layout,
-        joined["registered"],
-        joined["cast"],
-        joined["in_boxes"],
-        joined["votes"].reshape(-1, width),
-        joined["region"],
-        joined["line"],
-        list(part.region_names),
-        rows + part.bad_rows + len(blank),
+        whole.layout,
+        kept.joined("registered"),
+        kept.joined("cast"),
+        kept.joined("in_boxes"),
+        kept.joined("votes").reshape(-1, len(kept.choices)),
+        kept.joined("region"),
+        lines,
+        list(whole.region_names),
+        kept.rows + whole.bad_rows + len(blank),
         len(blank),
-        blank[:5],
-        part.bad_rows + int(rows - len(joined["line"])),
-        part.findings,
-        dict(part.truncated),
+        sorted(blank)[:5],
+        whole.bad_rows + kept.rows - len(lines),
+        whole.findings,
+        dict(whole.truncated),
         read,
         path,
     )
