@@ -376,7 +376,7 @@ def forensics(
     from kzvote import forensics as forensics_module
     from kzvote.audit import at_stations_key, stations_path
     from kzvote.errors import KzvoteError
-    from kzvote.forensics.read import pick_winner, read_protocols
+    from kzvote.forensics.read import known_winner, pick_winner, read_protocols
     from kzvote.views.forensics import forensics as forensics_view
 
     if file is not None and stations is None and file.name.lower().endswith((".csv", ".csv.gz")):
@@ -398,7 +398,7 @@ def forensics(
         config = _config_or_exit(csv_path)
     try:
         with _progress(csv_path, "reading") as advance:
-            protocols = read_protocols(csv_path, str(csv_path), results, advance)
+            protocols = read_protocols(csv_path, str(csv_path), results, advance, winner=lambda layout: known_winner(layout, winner, results))
         try:
             chosen = pick_winner(protocols, winner, results)
         except LookupError as unknown:

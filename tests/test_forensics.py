@@ -57,6 +57,32 @@ def test_the_null_is_the_sum_of_binomial_probabilities(pair: tuple[int, int]) ->
             assert got == pytest.approx(expected, abs=1e-6), (k, n, lattice, exact)  # TAIL_SD: within 1e-6 a station
 
 
+def brute_force_large(k: int, n: int, lattice: int, exact: bool) -> float:
+    """brute_force for large n: every count's probability from log-gamma, its window by integers."""
+    p = k / n
+    total = 0.0
+    for count in range(n + 1):
+        nearest = (200 * count + n) // (2 * n)
+        on = 100 * count == nearest * n if exact else abs(2000 * count - 20 * nearest * n) <= n
+        if on and nearest % lattice == 0:
+            if p in (0.0, 1.0):
+                total += float(count == k)
+                continue
+            log = math.lgamma(n + 1) - math.lgamma(count + 1) - math.lgamma(n - count + 1) + count * math.log(p) + (n - count) * math.log1p(-p)
+            total += math.exp(log)
+    return total
+
+
+@pytest.mark.parametrize(("k", "n"), [(2, 4000), (3990, 4000), (4500, 9001), (9000, 9001), (1, 12_345), (6100, 12_345), (999, 1000), (2001, 2001)])
+def test_the_null_of_wide_windows_at_the_edges(k: int, n: int) -> None:
+    """Windows of several counts (n >= 1000), cut at 0 % and at 100 %."""
+    null = integers.null(np.array([k, 700]), np.array([n, 1500]), np)
+    for lattice in integers.LATTICES:
+        for exact in (False, True):
+            got = float((null.exactly if exact else null.within)[lattice][0])
+            assert got == pytest.approx(brute_force_large(k, n, lattice, exact), abs=1e-6), (lattice, exact)
+
+
 def test_the_null_of_larger_stations_and_by_percent() -> None:
     pairs = [(612, 1000), (1357, 2222), (2990, 3000), (0, 500), (500, 500), (1, 3001)]
     k, n = (np.array(column) for column in zip(*pairs))
@@ -95,12 +121,14 @@ def test_chi_square_survival_matches_the_tables() -> None:
 def test_digit_tests() -> None:
     assert sum(digits.benford_second()) == pytest.approx(1.0)
     assert digits.benford_second()[0] == pytest.approx(0.11968, abs=1e-5)
-    uniform = digits.last_digits("x", np.arange(10, 10_010), np)
+    uniform = digits.digit_test("x", "last", digits.last_digit_counts(np.arange(10, 10_010), np))
     assert uniform.counts == [1000] * 10 and uniform.chi_square == 0 and uniform.p_value == 1.0
-    fives = digits.last_digits("x", np.array([15, 25, 35, 45, 1, 2]), np)  # counts below 10 are left out
+    fives = digits.digit_test("x", "last", digits.last_digit_counts(np.array([15, 25, 35, 45, 1, 2]), np))  # below 10: left out
     assert fives.total == 4 and fives.at_digit == 5 and fives.largest_deviation_pp == pytest.approx(90.0)
-    second = digits.second_digits("x", np.array([12, 123, 1234, 98765, 5, 10]), np)
-    assert second.counts == [1, 0, 3, 0, 0, 0, 0, 0, 1, 0]  # 10, then 12 123 1234, then 98765
+    second = digits.second_digit_counts(np.array([12, 123, 1234, 98765, 5, 10]), np)
+    assert second.tolist() == [1, 0, 3, 0, 0, 0, 0, 0, 1, 0]  # 10, then 12 123 1234, then 98765
+    benford = digits.digit_test("x", "second", [round(10_000 * share) for share in digits.benford_second()])
+    assert benford.chi_square == pytest.approx(0, abs=0.01) and benford.p_value == pytest.approx(1.0)
 
 
 # -- planted anomalies (bench/make_stations.py) -----------------------------------------------

@@ -69,7 +69,7 @@ class Reading:
     layout_of: Callable[[list[str]], Layout]  # the header's cells -> which column holds what (KzvoteError if none)
     known_regions: set[str]
     handle: Callable[[Any, Part], None]  # a block's rows (audit.parse.Parsed) into the part
-    prepare: Callable[[Part], None] = lambda part: None  # a new part, in the process that reads it
+    prepare: Callable[[Part, int], None] = lambda part, rows: None  # a new part, in the process that reads it, with room for about rows stations
     hashes: bool = True  # room for the per-station id hashes the audit's duplicate check needs
 
 
@@ -103,8 +103,9 @@ def read_stations(path: FilePath, display_name: str, reading: Reading, on_progre
         layout = reading.layout_of(read_header(stream, display_name))
         ranges = plan(stream, _parts(stream, jobs, read.size), read.size)
         children = [_start(path, display_name, piece, layout, reading, read.size) for piece in ranges[1:]]
-        whole = Part(layout, reading.known_regions, display_name, np, rows_to_reserve(read.size, stream) if reading.hashes else 0)
-        reading.prepare(whole)
+        rows = rows_to_reserve(read.size, stream)
+        whole = Part(layout, reading.known_regions, display_name, np, rows if reading.hashes else 0)
+        reading.prepare(whole, rows)
         progress = _Progress(on_progress, [shared for _, _, shared in children]) if on_progress else None
         try:
             next_line = _read(stream, ranges[0], whole, reading.handle, raw, progress)
@@ -187,8 +188,8 @@ def _start(path: FilePath, display_name: str, piece: Range, layout: Layout, read
 
     from kzvote.audit.stations import shared_bytes
 
-    rows = ((piece.end or size) - piece.start) // 32 if reading.hashes else 0  # rows are longer: room to spare
-    shared = mmap.mmap(-1, shared_bytes(rows) + 8)  # anonymous, shared with the child: its columns, then its bytes read
+    rows = ((piece.end or size) - piece.start) // 32  # rows are longer: room to spare
+    shared = mmap.mmap(-1, shared_bytes(rows if reading.hashes else 0) + 8)  # anonymous, shared with the child: its columns, then its bytes read
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child, args=(sender, path, display_name, piece, layout, reading, rows, shared), daemon=True)
@@ -205,8 +206,8 @@ def _child(sender: Any, path: FilePath, display_name: str, piece: Range, layout:
     from kzvote.audit.source import open_stations
 
     try:
-        part = Part(layout, reading.known_regions, display_name, np, rows, shared)
-        reading.prepare(part)
+        part = Part(layout, reading.known_regions, display_name, np, rows if reading.hashes else 0, shared)
+        reading.prepare(part, rows)
         raw, stream = open_stations(path, display_name)
         with raw:
             raw.seek(piece.start)

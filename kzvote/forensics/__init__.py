@@ -30,12 +30,9 @@ SIGNAL = Rule("KZ951", "integer-percent-excess", Severity.NOTE, "SIGNAL: more st
 REGION_SIGNAL = Rule("KZ952", "region-integer-excess", Severity.NOTE, "a region with more stations at whole percents than the binomial null expects")
 RULES = (SIGNAL, REGION_SIGNAL)
 
-SMALLEST = 100  # registered voters: a smaller station's percentages sit on too coarse a lattice
-HIGHEST_PERCENT = 99  # turnout and winner share above this are left out (a full station is always whole)
 SIGNAL_Z, SIGNAL_EXCESS = 4.0, 0.05  # a SIGNAL: z >= 4 and an excess of >= 5 % of the expected
 REGION_Z, REGION_EXCESS, REGION_ELIGIBLE = 4.5, 0.10, 100
 PEAKS = 5
-SIZE_BANDS = ((1, 99), (100, 499), (500, 999), (1000, 1999), (2000, None))
 # What else puts stations on whole percents, said with every signal: a pattern, not a verdict.
 ALSO_PRODUCED_BY = {
     "turnout": "Small stations (a coarse lattice of percentages), voter lists rounded or capped, and whole communities turning out alike produce it too",
@@ -118,7 +115,6 @@ class FullTurnout:
     stations: int  # with registered voters at all
     by_size: list[tuple[str, int, int]]  # band, stations, full
     by_region: list[tuple[str, int, int]]  # region, stations, full; regions with any, most first
-    lines: Any = field(repr=False, default=None)
 
 
 @dataclass(frozen=True)
@@ -144,78 +140,79 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
     file), for the stations behind each signal."""
     import numpy as np
 
-    from kzvote.forensics import digits, integers, shapes
+    from kzvote.forensics import digits, integers, summary
 
-    registered, cast, boxes = protocols.registered, protocols.cast, protocols.in_boxes
-    votes = protocols.votes[:, winner] if protocols.stations else np.zeros(0, dtype=np.int64)
-    eligible = (registered >= SMALLEST) & (boxes > 0) & (100 * cast <= HIGHEST_PERCENT * registered) & (100 * votes <= HIGHEST_PERCENT * boxes)
-    rows = np.flatnonzero(eligible)
-    pairs = {"turnout": (cast[rows], registered[rows]), "winner share": (votes[rows], boxes[rows])}
-    landed = {name: integers.landed(k, n, np) for name, (k, n) in pairs.items()}
-    null = integers.expected(pairs, protocols.region[rows], len(protocols.region_names), np)
+    votes = protocols.votes[winner]
+    columns = summary.Columns(protocols.registered, protocols.cast, protocols.in_boxes, votes, protocols.region, len(protocols.region_names))
+    total = summary.summarise(columns)
+    at_whole = {name: np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64) for name, rows in total.at_whole.items()}
     tests: list[IntegerTest] = []
     for lattice in integers.LATTICES:
         for exact in (False, True):
-            at = {name: integers.on_lattice(landed[name], lattice, exact) for name in pairs}
-            at["either"] = at["turnout"] | at["winner share"]
             for name in QUANTITIES:
-                mean, variance = null.totals[(name, lattice, exact)]
+                mean, variance = total.expected[(name, lattice, exact)]
                 signal_eligible = lattice == 1 and not exact and name != "either"
-                tests.append(IntegerTest(name, lattice, exact, len(rows), int(at[name].sum()), mean, math.sqrt(variance), signal_eligible, rows[at[name]]))
-    peaks = [peak for name in pairs for peak in _peaks(name, landed[name], null.by_percent[name], np)]
-    regions = _regions(protocols, rows, landed, null.regions, np)
-    tested = [
-        digits.last_digits("winner votes", votes, np),
-        digits.last_digits("ballots_cast", cast, np),
-        digits.last_digits("registered (control)", registered, np),
-        digits.second_digits("winner votes", votes, np),
-        digits.second_digits("registered (control)", registered, np),
-    ]
-    full = shapes.full_turnout(protocols, SIZE_BANDS, np)
+                stations = at_whole[name] if signal_eligible else None
+                tests.append(
+                    IntegerTest(
+                        name, lattice, exact, total.eligible, total.observed[(name, lattice, exact)], mean, math.sqrt(variance), signal_eligible, stations
+                    )
+                )
+    peaks = [peak for name in at_whole for peak in _peaks(name, total.percent_observed[name], total.percent_expected[name])]
+    regions = _regions(protocols, total, at_whole, np)
+    tested = [digits.digit_test(column, kind, total.digits[(column, kind)]) for column, kind in summary.DIGIT_COLUMNS]
+    stations_with_voters, full = (int(count) for count in total.size_bands.sum(axis=0))
+    by_region = sorted(
+        (
+            (name, int(total.region_full[0, code]), int(total.region_full[1, code]))
+            for code, name in enumerate(protocols.region_names)
+            if total.region_full[1, code]
+        ),
+        key=lambda row: (-row[2], row[0]),
+    )
+    by_size = [(_band(low, high), int(stations), int(count)) for (low, high), (stations, count) in zip(summary.SIZE_BANDS, total.size_bands)]
     findings = _signals(protocols, tests, regions, station_ids)
-    valid = int(protocols.votes.sum()) if protocols.stations else 0
     return Forensics(
         protocols,
         protocols.layout.choices[winner],
         int(votes.sum()),
-        valid,
-        len(rows),
+        sum(protocols.totals),
+        total.eligible,
         tests,
         peaks,
         regions,
         tested,
-        full,
-        shapes.fingerprint(cast, registered, votes, boxes, np),
-        shapes.histogram(cast, registered, np),
-        shapes.histogram(votes, boxes, np),
+        FullTurnout(full, stations_with_voters, by_size, by_region),
+        total.fingerprint,
+        total.histograms["turnout"],
+        total.histograms["winner share"],
         [*protocols.findings, *findings],
     )
 
 
-def _peaks(name: str, landed: Any, by_percent: Any, np: Any) -> list[Peak]:
-    observed = np.bincount(landed.nearest[landed.within], minlength=101)[:101]
-    mean, variance = by_percent
-    excess = observed - mean
+def _band(low: int, high: int | None) -> str:
+    return f"{low:,}–{high:,}" if high is not None else f"{low:,} or more"
+
+
+def _peaks(name: str, observed: Any, expected: Any) -> list[Peak]:
+    """The whole percents with most stations over the expected. Their sd is Poisson's, sqrt of the
+    expected: an upper bound of the exact one (Σ p(1 - p) <= Σ p), so a peak's z is never overstated."""
+    excess = observed - expected
     order = sorted(range(1, 100), key=lambda percent: -excess[percent])[:PEAKS]
-    return [Peak(name, percent, int(observed[percent]), float(mean[percent]), float(np.sqrt(variance[percent]))) for percent in order if excess[percent] > 0]
+    return [Peak(name, percent, int(observed[percent]), float(expected[percent]), math.sqrt(expected[percent])) for percent in order if excess[percent] > 0]
 
 
-def _regions(protocols: Protocols, rows: Any, landed: dict[str, Any], expected: dict[str, Any], np: Any) -> list[RegionTest]:
-    codes = protocols.region[rows]
-    size = len(protocols.region_names)
-    eligible = np.bincount(codes, minlength=size)
+def _regions(protocols: Protocols, total: Any, at_whole: dict[str, Any], np: Any) -> list[RegionTest]:
     found: list[RegionTest] = []
-    for name in landed:
-        at = landed[name].within
-        observed = np.bincount(codes[at], minlength=size)
-        mean, variance = expected[name]
-        landed_rows = rows[at]
-        by_code = np.argsort(codes[at], kind="stable")  # the stations at an integer, grouped by region
+    for name, rows in at_whole.items():
+        observed = total.region_observed[name]
+        mean, variance = total.region_expected[name]
+        by_code = rows[np.argsort(protocols.region[rows], kind="stable")]  # the stations at a whole percent, grouped by region
         ends = np.cumsum(observed)
         for code, region in enumerate(protocols.region_names):
-            test = RegionTest(region, name, int(eligible[code]), int(observed[code]), float(mean[code]), float(np.sqrt(variance[code])))
+            test = RegionTest(region, name, int(total.region_eligible[code]), int(observed[code]), float(mean[code]), math.sqrt(variance[code]))
             if test.listed:
-                found.append(replace(test, stations=landed_rows[by_code[ends[code] - observed[code] : ends[code]]]))
+                found.append(replace(test, stations=by_code[ends[code] - observed[code] : ends[code]]))
     return sorted(found, key=lambda test: -test.z)
 
 

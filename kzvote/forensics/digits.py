@@ -34,24 +34,30 @@ def benford_second() -> list[float]:
     return [sum(math.log10(1 + 1 / (10 * first + d)) for first in range(1, 10)) for d in range(10)]
 
 
-def last_digits(column: str, values: Any, np: Any) -> DigitTest:
-    counted = values[values >= LAST_DIGIT_FROM]
-    return _test(column, "last", np.bincount(counted % 10, minlength=10), [0.1] * 10)
+def last_digit_counts(values: Any, np: Any) -> Any:
+    """How many counts (of LAST_DIGIT_FROM or more) end in 0..9."""
+    return np.bincount(values[values >= LAST_DIGIT_FROM] % 10, minlength=10)
 
 
-def second_digits(column: str, values: Any, np: Any) -> DigitTest:
+def second_digit_counts(values: Any, np: Any) -> Any:
+    """How many counts (of two digits or more) have 0..9 as their second digit."""
     counted = values[values >= SECOND_DIGIT_FROM]
-    # the second digit of v: v // 10^(digits - 2) % 10, digits from the exact integer comparison
-    scale = np.ones(len(counted), dtype=np.int64)
+    scale = np.ones(len(counted), dtype=np.int64)  # 10^(digits - 2), by exact integer comparison
     while True:
         wide = counted // (scale * 10) >= 10
         if not wide.any():
             break
         scale[wide] *= 10
-    return _test(column, "second", np.bincount(counted // scale % 10, minlength=10), benford_second())
+    return np.bincount(counted // scale % 10, minlength=10)
 
 
-def _test(column: str, digit: str, observed: Any, shares: list[float]) -> DigitTest:
+COUNTERS = {"last": last_digit_counts, "second": second_digit_counts}
+
+
+def digit_test(column: str, digit: str, observed: Any) -> DigitTest:
+    """The chi-square test of counts by digit against the null: uniform last digits, Benford's
+    second digits."""
+    shares = [0.1] * 10 if digit == "last" else benford_second()
     counts = [int(c) for c in observed]
     total = sum(counts)
     if not total:

@@ -36,7 +36,8 @@ class Protocols:
     registered: Any
     cast: Any
     in_boxes: Any  # ballots_in_boxes when the file has it, else valid + blank + invalid
-    votes: Any  # one column per choice, in layout.choices order
+    votes: dict[int, Any]  # choice (its index in layout.choices) -> its votes station by station, for the choices kept
+    totals: list[int]  # every choice's votes, added up
     region: Any  # code into region_names
     line: Any
     region_names: list[str]
@@ -87,20 +88,29 @@ def free_layout(header: list[str], file: str) -> Layout:
 
 
 class Kept:
-    """The columns forensics keeps of each block, in the process that reads it; joined in file order."""
+    """The columns forensics keeps of each block, in the process that reads it: each reserved at
+    an upper bound of rows (the pages a column never writes cost nothing) and filled in place, so
+    the file's columns are whole at the end with no joining copy. A second process's part crosses
+    as plain arrays and is appended (join)."""
 
-    NAMES = ("registered", "cast", "in_boxes", "votes", "region", "line")
-
-    def __init__(self, layout: Layout) -> None:
-        at = {name: place for place, name in enumerate(layout.counted)}
-        self.at = at
-        self.choices = [at[name] for name in layout.choices]
-        self.rows = 0  # rows parsed, readable or not
-        self.columns: dict[str, list[Any]] = {name: [] for name in self.NAMES}
-
-    def add(self, parsed: Any, part: Part) -> None:
+    def __init__(self, layout: Layout, rows: int, choices: list[int]) -> None:
         import numpy as np
 
+        from kzvote.audit.stations import Column
+
+        self.at = at = {name: place for place, name in enumerate(layout.counted)}
+        self.choices = [at[name] for name in layout.choices]
+        self.kept_choices = choices  # whose votes are kept station by station; every choice is added up
+        self.totals = [0] * len(self.choices)
+        self.rows = 0  # rows parsed, readable or not
+        names = ["registered", "cast", "in_boxes", "region", "line", *(f"votes {index}" for index in choices)]
+        # counts as uint32 (every real station's fit): half the memory of int64; widened if one does not
+        self.columns: dict[str, Any] = {name: Column(np, np.int32 if name == "region" else np.uint32, rows) for name in names}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__ | {"columns": {name: column.view() for name, column in self.columns.items()}}
+
+    def add(self, parsed: Any, part: Part) -> None:
         at = self.at
         self.rows += len(parsed.lines)
         codes = part.region_codes_of(parsed.regions, parsed.ids, parsed.lines)
@@ -111,51 +121,62 @@ class Kept:
             in_boxes = counts[:, at["ballots_in_boxes"]]
         else:  # valid + blank + invalid: what the boxes held
             in_boxes = votes.sum(axis=1) + counts[:, at["invalid_ballots"]] + (counts[:, at["blank_ballots"]] if "blank_ballots" in at else 0)
-        kept = self.columns
-        kept["registered"].append(counts[:, at["registered"]])
-        kept["cast"].append(counts[:, at["ballots_cast"]])
-        kept["in_boxes"].append(in_boxes)
-        kept["votes"].append(votes)
-        kept["region"].append(codes[good].astype(np.int32))
-        kept["line"].append(parsed.lines[good])
+        self._put("registered", counts[:, at["registered"]])
+        self._put("cast", counts[:, at["ballots_cast"]])
+        self._put("in_boxes", in_boxes)
+        self._put("region", codes[good])
+        self._put("line", parsed.lines[good])
+        for index in self.kept_choices:
+            self._put(f"votes {index}", votes[:, index])
+        for index, total in enumerate(votes.sum(axis=0).tolist()):
+            self.totals[index] += total
+
+    def _put(self, name: str, values: Any) -> None:
+        column = self.columns[name]
+        if column.data.dtype.itemsize < 8 and values.max(initial=0) >= 2**31:  # no longer fits: int64 from here on
+            column.data, column.shared = column.data.astype(values.dtype), None
+        column.extend(values)
 
     def join(self, other: Kept, offset: int, codes: list[int]) -> None:
-        """other's rows after these: its lines (numbered from 1) moved by offset, its region codes
-        made these's."""
+        """other's rows (crossed as plain arrays) after these: its lines (numbered from 1) moved by
+        offset, its region codes made these's."""
         import numpy as np
 
         remap = np.array(codes, dtype=np.int32)
         self.rows += other.rows
-        for name in self.NAMES:
-            arrays = other.columns[name]
+        self.totals = [mine + theirs for mine, theirs in zip(self.totals, other.totals)]
+        for name, values in other.columns.items():
             if name == "line":
-                arrays = [lines + offset for lines in arrays]
+                values = values.astype(np.int64) + offset
             elif name == "region":
-                arrays = [remap[region] for region in arrays]
-            self.columns[name] += arrays
+                values = remap[values]
+            self._put(name, values)
 
-    def joined(self, name: str) -> Any:
-        import numpy as np
-
-        arrays = self.columns[name]
-        if arrays:
-            return np.concatenate(arrays)
-        return np.zeros((0, len(self.choices)) if name == "votes" else 0, dtype=np.int64)
+    def column(self, name: str) -> Any:
+        return self.columns[name].view()
 
 
 def read_protocols(
-    path: FilePath, display_name: str, results: Results | None, on_progress: Callable[[int], None] | None = None, jobs: int = 0
+    path: FilePath,
+    display_name: str,
+    results: Results | None,
+    on_progress: Callable[[int], None] | None = None,
+    jobs: int = 0,
+    winner: Callable[[Layout], int | None] = lambda layout: None,
 ) -> Protocols:
     """The station CSV's columns, read as the audit reads it (one process per core for a large
-    plain file). Without results, every column that is not a protocol column is a choice."""
+    plain file). Without results, every column that is not a protocol column is a choice.
+    winner: the choice tested, when it is known from the header alone (a results file's leader,
+    --winner): only its votes are kept station by station, not every choice's."""
     from kzvote.audit import Reading, read_layout, read_stations
 
     def layout_of(header: list[str]) -> Layout:
         return read_layout(header, results, display_name) if results is not None else free_layout(header, display_name)
 
-    def prepare(part: Part) -> None:
+    def prepare(part: Part, rows: int) -> None:
+        chosen = winner(part.layout)
         part.blank_protocols = []
-        part.kept = Kept(part.layout)
+        part.kept = Kept(part.layout, rows, list(range(len(part.layout.choices))) if chosen is None else [chosen])
 
     def keep(parsed: Any, part: Part) -> None:
         part.kept.add(parsed, part)
@@ -163,15 +184,16 @@ def read_protocols(
     whole, read = read_stations(path, display_name, Reading(layout_of, set(), keep, prepare, hashes=False), on_progress, jobs)
     kept: Kept = whole.kept
     blank = whole.blank_protocols or []
-    lines = kept.joined("line")
+    lines = kept.column("line")
     return Protocols(
         display_name,
         whole.layout,
-        kept.joined("registered"),
-        kept.joined("cast"),
-        kept.joined("in_boxes"),
-        kept.joined("votes").reshape(-1, len(kept.choices)),
-        kept.joined("region"),
+        kept.column("registered"),
+        kept.column("cast"),
+        kept.column("in_boxes"),
+        {index: kept.column(f"votes {index}") for index in kept.kept_choices},
+        kept.totals,
+        kept.column("region"),
         lines,
         list(whole.region_names),
         kept.rows + whole.bad_rows + len(blank),
@@ -186,21 +208,44 @@ def read_protocols(
 
 
 def pick_winner(protocols: Protocols, asked: str | None, results: Results | None) -> int:
-    """The choice whose share is tested: asked for by name, else the one with most votes (against
-    all is never picked by default). LookupError, with a sentence, for a name that is no choice."""
-    choices = protocols.layout.choices
+    """The choice whose share is tested: asked for by name; else the results file's leader; else
+    the choice with most votes in the stations (against all is never picked by default).
+    LookupError, with a sentence, for a name that is no choice."""
     if asked is not None:
-        wanted = asked.strip()
-        if results is not None:
-            from kzvote.build import resolve_name
-
-            wanted = resolve_name(wanted, results.spellings) or wanted
-        folded = [name.casefold() for name in choices]
-        if wanted.casefold() in folded:
-            return folded.index(wanted.casefold())
-        from kzvote.build import did_you_mean
-
-        raise LookupError(f"'{excerpt(asked)}' is not a choice of {excerpt(protocols.file)}{did_you_mean(asked, choices)}")
-    totals = [int(total) for total in protocols.votes.sum(axis=0)] if protocols.stations else [0] * len(choices)
+        return asked_choice(protocols.layout, asked, results)
+    known = known_winner(protocols.layout, None, results)
+    if known is not None:
+        return known
+    choices = protocols.layout.choices
     candidates = [index for index, name in enumerate(choices) if name != AGAINST_ALL and name.casefold() != "against_all"] or list(range(len(choices)))
-    return max(candidates, key=lambda index: (totals[index], -index))
+    return max(candidates, key=lambda index: (protocols.totals[index], -index))
+
+
+def known_winner(layout: Layout, asked: str | None, results: Results | None) -> int | None:
+    """The choice tested, when the header and the results file tell it before the stations are
+    read: --winner, or the results file's leader. None: only the stations can tell (or the name
+    is no choice, which pick_winner says after the reading)."""
+    if asked is not None:
+        try:
+            return asked_choice(layout, asked, results)
+        except LookupError:
+            return None
+    if results is None or not results.candidates:
+        return None
+    leader = max(results.candidates, key=lambda choice: choice.votes.count)  # the first of equals
+    return layout.choices.index(leader.name)
+
+
+def asked_choice(layout: Layout, asked: str, results: Results | None) -> int:
+    choices = layout.choices
+    wanted = asked.strip()
+    if results is not None:
+        from kzvote.build import resolve_name
+
+        wanted = resolve_name(wanted, results.spellings) or wanted
+    folded = [name.casefold() for name in choices]
+    if wanted.casefold() in folded:
+        return folded.index(wanted.casefold())
+    from kzvote.build import did_you_mean
+
+    raise LookupError(f"'{excerpt(asked)}' is not a choice of the stations file{did_you_mean(asked, choices)}")

@@ -1,16 +1,12 @@
 """The shape of the stations: the turnout x winner-share fingerprint (Klimek, Yegorov, Hanel &
-Thurner, PNAS 109(41), 2012), histograms at 0.1 pp, and stations at 100 % turnout.
+Thurner, PNAS 109(41), 2012) and histograms at 0.1 pp.
 
 Bins are found by integer arithmetic on the counts, never from a rounded percentage.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from kzvote.forensics import FullTurnout
-    from kzvote.forensics.read import Protocols
+from typing import Any
 
 
 def fingerprint(cast: Any, registered: Any, votes: Any, boxes: Any, np: Any) -> Any:
@@ -29,24 +25,3 @@ def histogram(k: Any, n: Any, np: Any) -> Any:
     shown = (n > 0) & (k <= n)
     tenths = (2000 * k[shown] + n[shown]) // (2 * n[shown])
     return np.bincount(tenths, minlength=1001)
-
-
-def full_turnout(protocols: Protocols, bands: tuple[tuple[int, int | None], ...], np: Any) -> FullTurnout:
-    from kzvote.forensics import FullTurnout
-
-    registered, cast = protocols.registered, protocols.cast
-    counted = registered > 0
-    full = counted & (cast == registered)
-    by_size = []
-    for low, high in bands:
-        band = counted & (registered >= low) & ((registered <= high) if high is not None else True)
-        label = f"{low:,}–{high:,}" if high is not None else f"{low:,} or more"
-        by_size.append((label, int(band.sum()), int((band & full).sum())))
-    size = len(protocols.region_names)
-    stations = np.bincount(protocols.region[counted], minlength=size)
-    fulls = np.bincount(protocols.region[full], minlength=size)
-    by_region = sorted(
-        ((name, int(stations[code]), int(fulls[code])) for code, name in enumerate(protocols.region_names) if fulls[code]),
-        key=lambda row: (-row[2], row[0]),
-    )
-    return FullTurnout(int(full.sum()), int(counted.sum()), by_size, by_region, protocols.line[full])
