@@ -143,8 +143,11 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
     from kzvote.forensics import digits, integers, summary
 
     votes = protocols.votes[winner]
-    columns = summary.Columns(protocols.registered, protocols.cast, protocols.in_boxes, votes, protocols.region, len(protocols.region_names))
-    total = summary.summarise(columns)
+    total = protocols.summary if list(protocols.votes) == [winner] else None
+    if total is None:  # the winner was known only once every station was read
+        columns = summary.Columns(protocols.registered, protocols.cast, protocols.in_boxes, votes, protocols.region, len(protocols.region_names))
+        total = summary.summarise(columns)
+    total.moved(0, list(range(len(protocols.region_names))))  # arrays by region as long as the regions
     at_whole = {name: np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64) for name, rows in total.at_whole.items()}
     tests: list[IntegerTest] = []
     for lattice in integers.LATTICES:

@@ -94,9 +94,9 @@ def null(k: Any, n: Any, np: Any) -> Null:
 
     by_digit = np.zeros((10, size))
     bounds = np.searchsorted(points[order], np.arange(WIDEST + 2))
-    for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+    for thousands, (begin, end) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
         if end > begin:
-            _windows(slice(begin, end), n_, first_, reach_, terms, by_digit, by_percent, np)
+            _windows(slice(begin, end), thousands if thousands < WIDEST else None, n_, first_, reach_, terms, by_digit, by_percent, np)
     stations = np.arange(size)
     tens = (-first_) % 10  # the t at which a station's percent is a multiple of 10
     within = {1: by_digit.sum(axis=0), 10: by_digit[tens, stations], 5: by_digit[tens, stations] + by_digit[(tens + 5) % 10, stations]}
@@ -113,12 +113,13 @@ def null(k: Any, n: Any, np: Any) -> Null:
 WIDEST = 4  # classes of n // 1000: 0, 1, 2, 3, and 4 or more
 
 
-def _windows(group: slice, n: Any, first: Any, reach: Any, terms: Any, by_digit: Any, by_percent: Any, np: Any) -> None:
+def _windows(group: slice, thousands: int | None, n: Any, first: Any, reach: Any, terms: Any, by_digit: Any, by_percent: Any, np: Any) -> None:
     """The mass within 0.05 pp of each whole percent, for a group of stations sorted by reach. Step
     t works on a leading slice of the group (views, no gathers): the t-th percent of every station
     that reaches more than t of them, its mass added to by_digit[t % 10] and to by_percent. The
     counts every window of the slice holds are added without asking which station holds them;
-    only the rest is looked up.
+    only the rest is looked up. thousands: the group's n // 1000, when all share it: a window of
+    n/1000 counts' width holds n // 1000 or one more, except where 0 % or 100 % cuts it.
 
     A window's edges are integer numerators (n·(20·j ± 1), carried from one percent to the next by
     adding 20·n) divided once in float64, which is exact here: a quotient of integers below 2**53
@@ -137,12 +138,13 @@ def _windows(group: slice, n: Any, first: Any, reach: Any, terms: Any, by_digit:
         if t == 0:
             np.maximum(start, 0, out=start)  # percent 0: its window starts below no count
         stop = np.floor((lower[head] + 2 * size_f[head]) / 2000)
+        cut = t == 0 or highest[m - 1] + t >= 100
         if highest[m - 1] + t >= 100:
             np.minimum(stop, size_f[head], out=stop)  # percent 100: its window ends above every count
         width = stop - start  # -1: no count in the window
         lower[head] += twenty_n[head]
         mass = terms(rows_all, start)
-        shared, widest = int(width.min()), int(width.max())
+        shared, widest = (thousands - 1, thousands) if thousands is not None and not cut else (int(width.min()), int(width.max()))
         if shared < 0:
             np.copyto(mass, 0.0, where=width < 0)
         for step in range(1, shared + 1):

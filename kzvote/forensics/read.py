@@ -18,11 +18,13 @@ from kzvote.audit.rules import BAD_ROW
 from kzvote.audit.source import COUNT_COLUMNS, Layout
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position
+from kzvote.forensics.summary import CHUNK
 from kzvote.model import AGAINST_ALL, Results
 from kzvote.text import excerpt
 
 if TYPE_CHECKING:
     from kzvote.audit.stations import Part
+    from kzvote.forensics.summary import Summary
 
 NEEDED = ("station", "region", "registered", "ballots_cast")
 
@@ -38,6 +40,7 @@ class Protocols:
     in_boxes: Any  # ballots_in_boxes when the file has it, else valid + blank + invalid
     votes: dict[int, Any]  # choice (its index in layout.choices) -> its votes station by station, for the choices kept
     totals: list[int]  # every choice's votes, added up
+    summary: Summary | None  # every test's sums, when one choice was kept: made as the file was read
     region: Any  # code into region_names
     line: Any
     region_names: list[str]
@@ -101,6 +104,11 @@ class Kept:
         self.at = at = {name: place for place, name in enumerate(layout.counted)}
         self.choices = [at[name] for name in layout.choices]
         self.kept_choices = choices  # whose votes are kept station by station; every choice is added up
+        # With the tested choice known before the reading (one kept), every block is summarised as
+        # it is read, in the process reading it: the tests cost no second pass.
+        self.summary: Summary | None = None
+        self.summarised = 0  # rows summarised so far
+        self.regions = 0  # region codes the part has given out
         self.totals = [0] * len(self.choices)
         self.rows = 0  # rows parsed, readable or not
         names = ["registered", "cast", "in_boxes", "region", "line", *(f"votes {index}" for index in choices)]
@@ -108,6 +116,9 @@ class Kept:
         self.columns: dict[str, Any] = {name: Column(np, np.int32 if name == "region" else np.uint32, rows) for name in names}
 
     def __getstate__(self) -> dict[str, Any]:
+        """A part crossing to the parent process: summarised whole, its columns as plain arrays."""
+        if len(self.kept_choices) == 1:
+            self.summarise()
         return self.__dict__ | {"columns": {name: column.view() for name, column in self.columns.items()}}
 
     def add(self, parsed: Any, part: Part) -> None:
@@ -130,6 +141,29 @@ class Kept:
             self._put(f"votes {index}", votes[:, index])
         for index, total in enumerate(votes.sum(axis=0).tolist()):
             self.totals[index] += total
+        if len(self.kept_choices) == 1:
+            self.regions = len(part.region_names)
+            if self.columns["line"].size - self.summarised >= CHUNK:
+                self.summarise()
+
+    def summarise(self) -> None:
+        """The rows kept since the last call summarised (a chunk at a time: smaller arrays cost
+        more per row than they save in cache)."""
+        from kzvote.forensics import summary
+
+        start, end = self.summarised, self.columns["line"].size
+        if end == start:
+            return
+        rows = slice(start, end)
+        view = {name: column.view()[rows] for name, column in self.columns.items()}
+        columns = summary.Columns(view["registered"], view["cast"], view["in_boxes"], view[f"votes {self.kept_choices[0]}"], view["region"], self.regions)
+        block = summary.summarise(columns, processes=False)
+        block.at_whole = {name: [found + start for found in parts] for name, parts in block.at_whole.items()}
+        if self.summary is None:
+            self.summary = block
+        else:
+            self.summary.add(block)
+        self.summarised = end
 
     def _put(self, name: str, values: Any) -> None:
         column = self.columns[name]
@@ -143,6 +177,13 @@ class Kept:
         import numpy as np
 
         remap = np.array(codes, dtype=np.int32)
+        if len(self.kept_choices) == 1:
+            self.summarise()  # these rows first: the sums are added in file order
+            if other.summary is not None:
+                moved = other.summary.moved(self.columns["line"].size, codes)
+                self.summary = moved if self.summary is None else self.summary
+                if self.summary is not moved:
+                    self.summary.add(moved)
         self.rows += other.rows
         self.totals = [mine + theirs for mine, theirs in zip(self.totals, other.totals)]
         for name, values in other.columns.items():
@@ -151,6 +192,8 @@ class Kept:
             elif name == "region":
                 values = remap[values]
             self._put(name, values)
+        self.summarised = self.columns["line"].size  # other's rows came summarised
+        self.regions = max(self.regions, len(codes) and max(codes) + 1)
 
     def column(self, name: str) -> Any:
         return self.columns[name].view()
@@ -183,6 +226,9 @@ def read_protocols(
 
     whole, read = read_stations(path, display_name, Reading(layout_of, set(), keep, prepare, hashes=False), on_progress, jobs)
     kept: Kept = whole.kept
+    if len(kept.kept_choices) == 1:
+        kept.regions = len(whole.region_names)
+        kept.summarise()
     blank = whole.blank_protocols or []
     lines = kept.column("line")
     return Protocols(
@@ -193,6 +239,7 @@ def read_protocols(
         kept.column("in_boxes"),
         {index: kept.column(f"votes {index}") for index in kept.kept_choices},
         kept.totals,
+        kept.summary,
         kept.column("region"),
         lines,
         list(whole.region_names),

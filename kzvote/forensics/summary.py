@@ -49,6 +49,9 @@ class Summary:
     region_full: Any  # int64[2, regions]: stations with voters, at 100 % turnout
 
     def add(self, other: Summary) -> None:
+        """other's stations added to these; other may know more regions (it was read later)."""
+        self._regions_at_least(len(other.region_eligible))
+        other._regions_at_least(len(self.region_eligible))
         self.eligible += other.eligible
         for key in self.observed:
             self.observed[key] += other.observed[key]
@@ -68,6 +71,40 @@ class Summary:
         self.size_bands += other.size_bands
         self.region_full += other.region_full
 
+    def _regions_at_least(self, count: int) -> None:
+        """Room for count region codes in every array by region (a region seen later adds one)."""
+        more = count - len(self.region_eligible)
+        if more <= 0:
+            return
+        import numpy as np
+
+        def wider(array: Any) -> Any:
+            return np.concatenate([array, np.zeros((*array.shape[:-1], more), dtype=array.dtype)], axis=-1)
+
+        self.region_eligible, self.region_full = wider(self.region_eligible), wider(self.region_full)
+        for name in self.region_observed:
+            self.region_observed[name] = wider(self.region_observed[name])
+            self.region_expected[name] = wider(self.region_expected[name])
+
+    def moved(self, rows: int, codes: list[int]) -> Summary:
+        """The summary of a part read by another process, as the whole file's: its station rows
+        after the rows before it, its region codes (codes[its code]) the whole file's."""
+        import numpy as np
+
+        size = max(codes, default=-1) + 1
+        index = np.array(codes, dtype=np.int64)
+
+        def placed(array: Any) -> Any:
+            out = np.zeros((*array.shape[:-1], size), dtype=array.dtype)
+            out[..., index[: array.shape[-1]]] = array  # distinct regions have distinct codes
+            return out
+
+        self.at_whole = {name: [found + rows for found in parts] for name, parts in self.at_whole.items()}
+        self.region_eligible, self.region_full = placed(self.region_eligible), placed(self.region_full)
+        self.region_observed = {name: placed(array) for name, array in self.region_observed.items()}
+        self.region_expected = {name: placed(array) for name, array in self.region_expected.items()}
+        return self
+
 
 @dataclass(frozen=True)
 class Columns:
@@ -81,10 +118,10 @@ class Columns:
     regions: int  # how many region codes there are
 
 
-def summarise(columns: Columns) -> Summary:
-    """The summary of every station: chunks on every core when there are several."""
+def summarise(columns: Columns, processes: bool = True) -> Summary:
+    """The summary of every station: chunks on every core when there are several (processes)."""
     starts = range(0, len(columns.registered), CHUNK)
-    if len(starts) < 2 or not hasattr(os, "fork"):
+    if not processes or len(starts) < 2 or not hasattr(os, "fork"):
         return _added(_summarise(columns, start) for start in starts) or _summarise(columns, 0)
     import multiprocessing
 
