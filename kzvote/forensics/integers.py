@@ -65,7 +65,24 @@ def log_factorials(largest: int, np: Any) -> Any:
 
 
 def null(k: Any, n: Any, np: Any) -> Null:
-    """The binomial null of every station (k, n: int64 arrays, 0 <= k <= n, n > 0)."""
+    """The binomial null of every station (k, n: int64 arrays, 0 <= k <= n, n > 0). A station with
+    k = 0 or k = n redraws the same count every time: 0 % or 100 %, both whole, and multiples of 10."""
+    certain = (k == 0) | (k == n)
+    if not certain.any():
+        return _null(k, n, np)
+    uncertain = np.flatnonzero(~certain)
+    found = _null(k[uncertain], n[uncertain], np)
+    within, exactly = {}, {}
+    for lattice in LATTICES:
+        within[lattice], exactly[lattice] = np.ones(len(n)), np.ones(len(n))
+        within[lattice][uncertain], exactly[lattice][uncertain] = found.within[lattice], found.exactly[lattice]
+    found.by_percent[0] += int((k[certain] == 0).sum())
+    found.by_percent[100] += int((k[certain] != 0).sum())
+    return Null(within, exactly, found.by_percent)
+
+
+def _null(k: Any, n: Any, np: Any) -> Null:
+    """null() of stations with 0 < k < n."""
     size = len(n)
     by_percent = np.zeros(101)
     if not size:
@@ -92,11 +109,18 @@ def null(k: Any, n: Any, np: Any) -> Null:
         whole = counts.astype(np.int64)
         return np.exp(constant[rows] - table[whole] - table[n_[rows] - whole] + counts * slope[rows])
 
+    size_f, odds = n_.astype(np.float64), p[order] / (1 - p[order])
+
+    def next_terms(rows: Any, counts: Any, current: Any) -> Any:
+        """The terms of counts + 1 from those of counts: P(c + 1) = P(c)·(n - c)/(c + 1)·p/q, no
+        exp and no table (0 < p < 1 keeps p/q finite)."""
+        return current * (size_f[rows] - counts) / (counts + 1) * odds[rows]
+
     by_digit = np.zeros((10, size))
     bounds = np.searchsorted(points[order], np.arange(WIDEST + 2))
     for thousands, (begin, end) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
         if end > begin:
-            _windows(slice(begin, end), thousands if thousands < WIDEST else None, n_, first_, reach_, terms, by_digit, by_percent, np)
+            _windows(slice(begin, end), thousands if thousands < WIDEST else None, n_, first_, reach_, (terms, next_terms), by_digit, by_percent, np)
     stations = np.arange(size)
     tens = (-first_) % 10  # the t at which a station's percent is a multiple of 10
     within = {1: by_digit.sum(axis=0), 10: by_digit[tens, stations], 5: by_digit[tens, stations] + by_digit[(tens + 5) % 10, stations]}
@@ -113,7 +137,7 @@ def null(k: Any, n: Any, np: Any) -> Null:
 WIDEST = 4  # classes of n // 1000: 0, 1, 2, 3, and 4 or more
 
 
-def _windows(group: slice, thousands: int | None, n: Any, first: Any, reach: Any, terms: Any, by_digit: Any, by_percent: Any, np: Any) -> None:
+def _windows(group: slice, thousands: int | None, n: Any, first: Any, reach: Any, steps: tuple[Any, Any], by_digit: Any, by_percent: Any, np: Any) -> None:
     """The mass within 0.05 pp of each whole percent, for a group of stations sorted by reach. Step
     t works on a leading slice of the group (views, no gathers): the t-th percent of every station
     that reaches more than t of them, its mass added to by_digit[t % 10] and to by_percent. The
@@ -124,6 +148,7 @@ def _windows(group: slice, thousands: int | None, n: Any, first: Any, reach: Any
     A window's edges are integer numerators (n·(20·j ± 1), carried from one percent to the next by
     adding 20·n) divided once in float64, which is exact here: a quotient of integers below 2**53
     is correctly rounded, and no edge that is not a whole count lies within 1/2000 of one."""
+    terms, next_terms = steps
     n, first, reach = n[group], first[group], reach[group]
     size_f = n.astype(np.float64)
     lower = size_f * (20 * first - 1)  # n·(20·j - 1) for the station's current percent j
@@ -143,15 +168,25 @@ def _windows(group: slice, thousands: int | None, n: Any, first: Any, reach: Any
             np.minimum(stop, size_f[head], out=stop)  # percent 100: its window ends above every count
         width = stop - start  # -1: no count in the window
         lower[head] += twenty_n[head]
-        mass = terms(rows_all, start)
+        current = terms(rows_all, start)
         shared, widest = (thousands - 1, thousands) if thousands is not None and not cut else (int(width.min()), int(width.max()))
-        if shared < 0:
-            np.copyto(mass, 0.0, where=width < 0)
-        for step in range(1, shared + 1):
-            mass += terms(rows_all, start + step)
-        for step in range(max(shared, 0) + 1, widest + 1):
-            rows = np.flatnonzero(width >= step)
-            mass[rows] += terms(rows + offset, start[rows] + step)
+        mass = current * (width >= 0) if shared < 0 else current.copy()
+        counts = start
+        for _ in range(shared):  # the counts every window of the slice holds
+            current = next_terms(rows_all, counts, current)
+            counts = counts + 1
+            mass += current
+        rows = None
+        for step in range(max(shared, 0) + 1, widest + 1):  # the rest, where there are more
+            if rows is None:
+                rows = np.flatnonzero(width >= step)
+                current, counts = current[rows], counts[rows]
+            else:
+                more = width[rows] >= step
+                rows, current, counts = rows[more], current[more], counts[more]
+            current = next_terms(rows + offset, counts, current)
+            counts = counts + 1
+            mass[rows] += current
         by_digit[t % 10, rows_all] += mass
         by_percent += np.bincount(first[head] + t, weights=mass, minlength=101)  # 0 <= percent <= 100: low >= 0, high <= n
 
