@@ -277,7 +277,7 @@ def test_every_format(cli: Run, tmp_path: Path) -> None:
         assert text in table.stdout
     assert table.stdout.isascii() or all(ord(c) < 0x2500 or c in "─│┤└┬" for c in table.stdout if not c.isascii()), "pictures are ASCII off a terminal"
     markdown = cli("forensics", str(results), "--format", "markdown").stdout
-    assert "```text" in markdown and "| turnout at whole %, ±0.05 pp |" in markdown
+    assert "```text" in markdown and "| turnout | whole % | ±0.05 pp |" in markdown
     rows = list(csv.DictReader(io.StringIO(cli("forensics", str(results), "--format", "csv").stdout)))
     assert len(rows) == 18 + 5 and rows[0]["test"] == "turnout:whole:within-0.05pp" and rows[0]["verdict"] == "SIGNAL"
     code, doc = run_json(cli, results)

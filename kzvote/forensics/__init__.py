@@ -58,11 +58,6 @@ class IntegerTest:
         return f"{self.quantity.replace(' ', '-')}:{where}:{'exact' if self.exact else 'within-0.05pp'}"
 
     @property
-    def label(self) -> str:
-        where = "whole %" if self.lattice == 1 else f"multiple of {self.lattice} %"
-        return f"{self.quantity} at {where}, {'exactly' if self.exact else '±0.05 pp'}"
-
-    @property
     def excess(self) -> float:
         return self.observed - self.expected
 

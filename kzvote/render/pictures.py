@@ -111,5 +111,5 @@ def _histogram(picture: Picture, color: bool) -> list[Line]:
             marked = bool(picture.marks) and column % picture.marks == 0
             line.append((ramp[level], ("bold yellow" if marked else "cyan") if color else ""))
         drawn.append(line)
-    drawn.append([(f"{'100.0':>7} exactly: {bins[last]:,} stations; bar height: stations in a bin, the tallest {top:,}", "dim")])
+    drawn.append([(f"{'100.0':>7} (99.95 % and over): {bins[last]:,}; bar height: stations in a bin, the tallest {top:,}", "dim")])
     return drawn

@@ -18,7 +18,7 @@ DIGIT_METHODS = {
     "last": "last digit uniform, counts >= 10, chi-square 9 df (Beber & Scacco 2012)",
     "second": "second digit Benford, counts >= 10, chi-square 9 df (Mebane 2BL)",
 }
-REGIONS_SHOWN = 10  # full-turnout regions in table and markdown; JSON and CSV keep them all
+REGIONS_SHOWN = 10  # full-turnout regions in table and markdown; JSON keeps them all
 
 
 def forensics(f: Forensics, results: Results | None, stations_file: str) -> View:
@@ -113,7 +113,9 @@ def _tests_table(f: Forensics) -> Table:
 def _integer_table(f: Forensics) -> Table:
     rows = [
         {
-            "test": test.label,
+            "quantity": test.quantity,
+            "at": "whole %" if test.lattice == 1 else f"×{test.lattice} %",
+            "window": "exactly" if test.exact else "±0.05 pp",
             "observed": test.observed,
             "expected": test.expected,
             "sd": test.sd,
@@ -124,7 +126,9 @@ def _integer_table(f: Forensics) -> Table:
         for test in f.tests
     ]
     columns = (
-        Column("test", "Stations with…"),
+        Column("quantity", "Stations with"),
+        Column("at", "at"),
+        Column("window", "within"),
         Column("observed", "Observed", "count"),
         Column("expected", "Expected", "decimal"),
         Column("sd", "sd", "decimal", priority=2),
@@ -132,7 +136,7 @@ def _integer_table(f: Forensics) -> Table:
         Column("z", "z", "score"),
         Column("verdict", "Verdict"),
     )
-    title = f"Integer percentages: {f.eligible:,} eligible stations, each redrawn as Binomial(n, k/n) (Kobak et al. 2016)"
+    title = f"Integer percentages (Kobak et al. 2016): {f.eligible:,} eligible stations against Binomial(n, k/n)"
     return Table("integer_tests", title, columns, rows, machine=False)
 
 
@@ -220,7 +224,7 @@ def _full_turnout_tables(f: Forensics) -> list[Table]:
         Table("full_turnout_by_size", title, size_columns, size_rows),
         Table(
             "full_turnout_regions",
-            "Regions with stations at 100 % turnout" + (f" (the first {REGIONS_SHOWN}; {more} more in --format json or csv)" if more > 0 else ""),
+            "Regions with stations at 100 % turnout" + (f" (the first {REGIONS_SHOWN}; {more} more in --format json)" if more > 0 else ""),
             region_columns,
             region_rows[:REGIONS_SHOWN],
             machine=False,
