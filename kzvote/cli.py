@@ -326,17 +326,11 @@ def audit(
 ) -> None:
     """Tabulation audit: each station's protocol, and the stations rolled up against the totals."""
     from kzvote import audit as audit_module
-    from kzvote.audit import audit_stations, stations_path
+    from kzvote.audit import audit_stations
     from kzvote.errors import KzvoteError
     from kzvote.views.audit import audit as audit_view
 
-    path = resolve_file(file)
-    config = _config_or_exit(path)
-    results = _load_or_exit(path)
-    try:
-        csv_path = stations_path(results, path, stations)
-    except KzvoteError as error:
-        _report_unreadable(error, path)
+    results, csv_path, config = _results_and_stations(file, stations)
     try:
         with _progress(csv_path) as advance:
             result = audit_stations(results, csv_path, str(csv_path), advance, jobs)
@@ -374,7 +368,7 @@ def forensics(
 ) -> None:
     """Forensic signals: integer percentages, the turnout x share fingerprint, digits, 100 % turnout."""
     from kzvote import forensics as forensics_module
-    from kzvote.audit import at_stations_key, stations_path
+    from kzvote.audit import at_stations_key
     from kzvote.errors import KzvoteError
     from kzvote.forensics.read import known_winner, pick_winner, read_protocols
     from kzvote.views.forensics import forensics as forensics_view
@@ -383,19 +377,11 @@ def forensics(
         file, stations = None, file  # `kzvote forensics x.csv`: the CSV alone
     if plot is not None:
         _plot_ready(plot)
-    results = None
+    results: Results | None = None
     if file is not None or stations is None:
-        path = resolve_file(file)
-        config = _config_or_exit(path)
-        results = _load_or_exit(path)
-        try:
-            csv_path = stations_path(results, path, stations)
-        except KzvoteError as error:
-            _report_unreadable(error, path)
-    else:
-        assert stations is not None
-        csv_path = stations
-        config = _config_or_exit(csv_path)
+        results, csv_path, config = _results_and_stations(file, stations)
+    else:  # a CSV alone
+        csv_path, config = stations, _config_or_exit(stations)
     try:
         with _progress(csv_path, "reading") as advance:
             protocols = read_protocols(csv_path, str(csv_path), results, advance, winner=lambda layout: known_winner(layout, winner, results))
@@ -436,6 +422,21 @@ def _station_ids(protocols: object, lines: set[int]) -> dict[int, str]:
     assert isinstance(protocols, Protocols)
     found = ids_at(protocols.path, protocols.file, protocols.identity, lines, protocols.layout.station)
     return {line: cell.decode("utf-8", "replace") for line, cell in found.items()}
+
+
+def _results_and_stations(file: Optional[Path], stations: Optional[Path]) -> tuple[Results, Path, Config]:
+    """The results file, the station CSV it names (or --stations), and the configuration; bad
+    input ends the run (exit 2)."""
+    from kzvote.audit import stations_path
+    from kzvote.errors import KzvoteError
+
+    path = resolve_file(file)
+    config = _config_or_exit(path)
+    results = _load_or_exit(path)
+    try:
+        return results, stations_path(results, path, stations), config
+    except KzvoteError as error:
+        _report_unreadable(error, path)
 
 
 PROGRESS_BYTES = 3_000_000  # about 50,000 stations: below this a bar only flickers

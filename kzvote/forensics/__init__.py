@@ -40,8 +40,25 @@ ALSO_PRODUCED_BY = {
 }
 
 
+class Excess:
+    """A mixin: observed against expected, in stations and in standard deviations (the dataclasses
+    below declare the three fields)."""
+
+    observed: int
+    expected: float
+    sd: float
+
+    @property
+    def excess(self) -> float:
+        return self.observed - self.expected
+
+    @property
+    def z(self) -> float:
+        return self.excess / self.sd if self.sd > 0 else 0.0
+
+
 @dataclass(frozen=True)
-class IntegerTest:
+class IntegerTest(Excess):
     quantity: str  # turnout | winner share | either
     lattice: int  # 1: whole percents; 5, 10: their multiples
     exact: bool  # False: within 0.05 pp
@@ -58,14 +75,6 @@ class IntegerTest:
         return f"{self.quantity.replace(' ', '-')}:{where}:{'exact' if self.exact else 'within-0.05pp'}"
 
     @property
-    def excess(self) -> float:
-        return self.observed - self.expected
-
-    @property
-    def z(self) -> float:
-        return self.excess / self.sd if self.sd > 0 else 0.0
-
-    @property
     def signal(self) -> bool:
         return self.signal_eligible and self.z >= SIGNAL_Z and self.excess >= SIGNAL_EXCESS * self.expected
 
@@ -80,7 +89,7 @@ class Peak:
 
 
 @dataclass(frozen=True)
-class RegionTest:
+class RegionTest(Excess):
     region: str
     quantity: str
     eligible: int
@@ -88,14 +97,6 @@ class RegionTest:
     expected: float
     sd: float
     stations: Any = field(repr=False, default=None)
-
-    @property
-    def excess(self) -> float:
-        return self.observed - self.expected
-
-    @property
-    def z(self) -> float:
-        return self.excess / self.sd if self.sd > 0 else 0.0
 
     @property
     def listed(self) -> bool:
