@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kzvote.audit.stations import KEEP_PER_CODE
 from kzvote.forensics import REGION_ELIGIBLE, REGION_EXCESS, REGION_Z, SIGNAL_EXCESS, SIGNAL_Z, Forensics
 from kzvote.model import Results
 from kzvote.text import excerpt
@@ -27,10 +28,11 @@ def forensics(f: Forensics, results: Results | None, stations_file: str) -> View
         ("Caution", CAUTION),
         (
             "Stations",
-            f"{p.rows:,} rows in {stations_file}: {p.stations:,} read, {p.without_protocol:,} without a protocol (left out), "
-            f"{p.unreadable:,} unreadable (left out; kzvote audit says why)",
+            f"{p.rows:,} rows in {stations_file}: {p.stations:,} read, {p.without_protocol:,} without a protocol (left out"
+            + (f"; the first on line {', '.join(f'{line:,}' for line in p.first_without_protocol[:3])})" if p.first_without_protocol else ")")
+            + f", {p.unreadable:,} unreadable (left out, each located below)",
         ),
-        ("Eligible", f"{f.eligible:,} stations: >= 100 registered, ballots in the boxes, turnout and winner share <= 99 %"),
+        ("Eligible", f"{_stations(f.eligible)}: >= 100 registered, ballots in the boxes, turnout and winner share <= 99 %"),
         ("Winner", f"{f.winner} ({f.winner_votes:,} of {f.valid_votes:,} votes in the stations read; --winner NAME tests another)"),
         (
             "Thresholds",
@@ -46,9 +48,15 @@ def forensics(f: Forensics, results: Results | None, stations_file: str) -> View
         facts,
         tables,
         f.findings,
-        findings_title="Signals",
+        findings_title="Signals" if not p.findings else "Findings",  # rows that cannot be read are findings too
         pictures=_pictures(f),
+        truncated=dict(sorted(p.truncated.items())),
+        kept_per_code=KEEP_PER_CODE,
     )
+
+
+def _stations(count: int) -> str:
+    return f"{count:,} station" + ("" if count == 1 else "s")
 
 
 def _tests_table(f: Forensics) -> Table:
@@ -136,7 +144,7 @@ def _integer_table(f: Forensics) -> Table:
         Column("z", "z", "score"),
         Column("verdict", "Verdict"),
     )
-    title = f"Integer percentages (Kobak et al. 2016): {f.eligible:,} eligible stations against Binomial(n, k/n)"
+    title = f"Integer percentages (Kobak et al. 2016): {_stations(f.eligible)} eligible, against Binomial(n, k/n)"
     return Table("integer_tests", title, columns, rows, machine=False)
 
 
