@@ -29,11 +29,16 @@ def forensics(f: Forensics, results: Results | None, stations_file: str) -> View
         (
             "Stations",
             f"{p.rows:,} rows in {stations_file}: {p.stations:,} read, {p.without_protocol:,} without a protocol (left out"
-            + (f"; the first on line {', '.join(f'{line:,}' for line in p.first_without_protocol[:3])})" if p.first_without_protocol else ")")
+            + (f"; {_first_lines(p.first_without_protocol[:3])})" if p.first_without_protocol else ")")
             + f", {p.unreadable:,} unreadable (left out, each located below)",
         ),
         ("Eligible", f"{_stations(f.eligible)}: >= 100 registered, ballots in the boxes, turnout and winner share <= 99 %"),
         ("Winner", f"{f.winner} ({f.winner_votes:,} of {f.valid_votes:,} votes in the stations read; --winner NAME tests another)"),
+        (
+            "Definitions",
+            "turnout = ballots_cast / registered; winner share = the winner's votes / ballots in the boxes (ballots_in_boxes, else valid + blank + invalid); "
+            "at a whole percent: within 0.05 pp of one, edges included, by integer arithmetic on the counts",
+        ),
         (
             "Thresholds",
             f"SIGNAL: a whole-percent test (turnout or winner share, ±0.05 pp) with z >= {SIGNAL_Z:g} and an excess >= {SIGNAL_EXCESS:.0%} of the expected; every other figure is info",
@@ -53,6 +58,10 @@ def forensics(f: Forensics, results: Results | None, stations_file: str) -> View
         truncated=dict(sorted(p.truncated.items())),
         kept_per_code=KEEP_PER_CODE,
     )
+
+
+def _first_lines(lines: list[int]) -> str:
+    return ("line " if len(lines) == 1 else "the first on lines ") + ", ".join(f"{line:,}" for line in lines)
 
 
 def _stations(count: int) -> str:
