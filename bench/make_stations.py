@@ -146,14 +146,15 @@ def main() -> int:
             if plant_rows.get("swapped") == row_number and registered != cast:
                 written_registered, written_cast = cast, registered  # two cells swapped, nothing else
                 planted.append({"fault": "swapped", "row": row_number, "station": station, "code": "KZ809"})
-            if index in turnout_rows:
+            eligible = registered >= 100  # the forensic tests leave smaller stations out: a plant there would not be one
+            if index in turnout_rows and eligible:
                 count = at_next_multiple_of_5(cast, registered, registered)
                 if count is not None:  # extra ballots, all for the winner: cast, in boxes and received follow
                     votes[0] += count - cast
                     cast = in_boxes = written_cast = count
                     received = cast + cancelled
                     planted.append({"fault": "turnout-5", "row": row_number, "station": station, "region": region, "turnout": percent(cast, registered)})
-            if region == share_region and forensic.random() < SHARE_PLANT_RATE:
+            if region == share_region and forensic.random() < SHARE_PLANT_RATE and eligible:
                 count = at_next_multiple_of_5(votes[0], in_boxes, sum(votes))
                 if count is not None:  # votes moved to the winner from the others, largest first
                     needed = count - votes[0]

@@ -360,8 +360,12 @@ def forensics(
         bool, typer.Option("--fail-on-signal", help="Exit 1 when a test or a region signals (default: signals never fail a run).")
     ] = False,
     plot: Annotated[
-        Optional[Path],
-        typer.Option("--plot", help="Also write the fingerprint and the histograms as PNG and SVG into this folder (needs kzvote[plot]).", show_default=False),
+        Optional[str],  # a str: an empty one must not become Path("."), the current folder
+        typer.Option(
+            "--plot",
+            help="Also write the fingerprint and the histograms as PNG and SVG into this folder (needs the plot extra: pip install 'kzvote\\[plot]').",
+            show_default=False,
+        ),
     ] = None,
     format: FormatOpt = None,
     no_color: NoColorOpt = False,
@@ -373,10 +377,11 @@ def forensics(
     from kzvote.forensics.read import known_winner, pick_winner, read_protocols
     from kzvote.views.forensics import forensics as forensics_view
 
-    if file is not None and stations is None and file.name.lower().endswith((".csv", ".csv.gz")):
+    if file is not None and file.name.lower().endswith((".csv", ".csv.gz")):
+        if stations is not None:
+            raise typer.BadParameter(f"{file} is a station CSV and --stations names another; give one of them", param_hint="FILE")
         file, stations = None, file  # `kzvote forensics x.csv`: the CSV alone
-    if plot is not None:
-        _plot_ready(plot)
+    plot_folder = _plot_ready(plot) if plot is not None else None
     results: Results | None = None
     if file is not None or stations is None:
         results, csv_path, config = _results_and_stations(file, stations)
@@ -394,25 +399,39 @@ def forensics(
         if results is not None and stations is None:
             error = at_stations_key(error, results)
         _report_unreadable(error, csv_path)
-    if plot is not None:
+    if plot_folder is not None:
         from kzvote.forensics.plot import write_plots
+        from kzvote.render.safe import visible
 
-        written = write_plots(result, plot)
-        _stderr(f"kzvote: wrote {', '.join(str(path) for path in written)}")
+        try:
+            written = write_plots(result, plot_folder)
+        except OSError as error:
+            _stderr(f"kzvote: --plot {visible(str(plot_folder))}: cannot write {visible(str(error.filename or ''))}: {error.strerror or error} (exit 2)")
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        _stderr(f"kzvote: wrote {', '.join(visible(str(path)) for path in written)}")
     signalled = any(f.code in {rule.code for rule in forensics_module.RULES} for f in result.findings)
     _finish(forensics_view(result, results, str(csv_path)), config, _scope(forensics_module), format, False, no_color, fail=fail_on_signal and signalled)
 
 
-def _plot_ready(folder: Path) -> None:
-    """--plot's needs, checked before a long read: matplotlib, and a folder that is one."""
+def _plot_ready(name: str) -> Path:
+    """--plot's needs, checked before a long read: matplotlib, and a folder that is one (made now)."""
     try:
         import matplotlib  # noqa: F401
     except ImportError:  # not installed, or installed broken: the same advice
         _stderr("kzvote: --plot needs matplotlib, an optional extra: pip install 'kzvote[plot]' (exit 2)")
-        _exit_now(EXIT_BAD_INPUT)
-    if folder.exists() and not folder.is_dir():
-        _stderr(f"kzvote: --plot {folder}: not a folder (exit 2)")
-        _exit_now(EXIT_BAD_INPUT)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    from kzvote.render.safe import visible
+
+    if not name.strip():
+        _stderr("kzvote: --plot needs a folder's name (exit 2)")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    folder = Path(name)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # made now: a folder that cannot be is said before a long read
+    except OSError as error:
+        _stderr(f"kzvote: --plot {visible(str(folder))}: {error.strerror or error} (exit 2)")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    return folder
 
 
 def _station_ids(protocols: object, lines: set[int]) -> dict[int, str]:

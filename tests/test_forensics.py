@@ -365,3 +365,91 @@ def test_hostile_names_are_escaped_in_every_text_format(cli: Run, tmp_path: Path
     path = stations_csv(tmp_path, small_rows(), header=header)
     for fmt in ("table", "markdown", "text", "csv"):
         assert "\x1b" not in cli("forensics", str(path), "--format", fmt).stdout
+
+
+# -- a hostile review's findings ----------------------------------------------------------------
+
+
+def test_a_station_of_absurd_size_is_left_out_not_a_crash(cli: Run, tmp_path: Path) -> None:
+    rows = small_rows()
+    rows[0] = "S0,R0,99999999999,600,3,400,197"  # the reader's largest count: a typo, no polling station
+    code, doc = run_json(cli, stations_csv(tmp_path, rows))
+    assert code == 0
+    assert doc["tests"][0]["eligible"] == 299
+
+
+def test_plot_into_what_cannot_be_a_folder_is_bad_usage(cli: Run, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    path = stations_csv(tmp_path, small_rows())
+    (tmp_path / "afile").write_text("x")
+    for target in (str(tmp_path / "afile" / "sub"), ""):
+        result = cli("forensics", str(path), "--plot", target, "--format", "json")
+        assert result.exit_code == 2 and "--plot" in result.output and "internal error" not in result.output
+
+
+def test_plot_never_writes_through_a_link(cli: Run, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    path = stations_csv(tmp_path, small_rows())
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "plots").mkdir()
+    (tmp_path / "plots" / "fingerprint.png").symlink_to(victim)
+    result = cli("forensics", str(path), "--plot", str(tmp_path / "plots"))
+    assert result.exit_code == 2 and "cannot write" in result.output
+    assert victim.read_text() == "keep me"
+
+
+def test_plot_shows_a_dollar_sign_as_it_is(cli: Run, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    header = "station,region,registered,ballots_cast,invalid_ballots,Win $\\x$ and $5,Bob\n"
+    result = cli("forensics", str(stations_csv(tmp_path, small_rows(), header=header)), "--plot", str(tmp_path / "p"), "--format", "json")
+    assert result.exit_code == 0, result.output[-500:]
+    assert (tmp_path / "p" / "share-histogram.svg").exists()
+
+
+def test_many_unreadable_rows_are_counted_and_listed_briefly(cli: Run, tmp_path: Path) -> None:
+    rows = small_rows() + [f"X{index},R1,abc,150,0,100,50" for index in range(10_500)]
+    path = stations_csv(tmp_path, rows)
+    code, doc = run_json(cli, path)
+    assert code == 1 and doc["summary"]["errors"] == 10_500 and doc["summary"]["truncated"] == {"KZ801": 500}
+    table = cli("forensics", str(path)).stdout
+    assert "10,500 error(s)" in table and table.count("error KZ801") == 20
+
+
+def test_columns_that_are_no_choice_are_refused(cli: Run, tmp_path: Path) -> None:
+    for column, says in (("valid_ballots", "made from the choices"), ("Registered", "did you mean 'registered'")):
+        header = f"station,region,registered,ballots_cast,invalid_ballots,Ann,Bob,{column}\n"
+        result = cli("forensics", str(stations_csv(tmp_path, [row + ",1" for row in small_rows()], header=header)), "--format", "text")
+        assert result.exit_code == 2 and says in result.output
+
+
+def test_an_empty_region_is_named_as_such(cli: Run, tmp_path: Path) -> None:
+    results, _ = make(tmp_path, "share-5", n=5000)
+    csv_path = tmp_path / "stations.csv"
+    lines = csv_path.read_text().splitlines()
+    header, rows = lines[0], [line.split(",") for line in lines[1:]]
+    planted_region = json.loads((tmp_path / "planted.json").read_text())[0]["region"]
+    blanked = "\n".join([header, *(",".join(row[:1] + ([""] if row[1] == planted_region else row[1:2]) + row[2:]) for row in rows)]) + "\n"
+    (tmp_path / "alone.csv").write_text(blanked)
+    code, doc = run_json(cli, tmp_path / "alone.csv")
+    assert regions(doc) == ["(no region)"]
+
+
+def test_a_csv_as_file_and_another_as_stations_is_bad_usage(cli: Run, tmp_path: Path) -> None:
+    path = stations_csv(tmp_path, small_rows())
+    result = cli("forensics", str(path), "--stations", str(path))
+    assert result.exit_code == 2 and "give one of them" in result.output
+
+
+def test_planted_stations_are_eligible_ones(tmp_path: Path) -> None:
+    _, planted = make(tmp_path, "turnout-5", "share-5", n=20_000, seed=1)
+    registered = {row["station"]: int(row["registered"]) for row in csv.DictReader((tmp_path / "stations.csv").open())}
+    assert planted and all(registered[str(p["station"])] >= 100 for p in planted)
+
+
+def test_digit_tests_without_counts_say_so(cli: Run, tmp_path: Path) -> None:
+    rows = [f"S{index},R,{120 + index},9,0,5,4" for index in range(50)]  # every count below 10
+    code, doc = run_json(cli, stations_csv(tmp_path, rows))
+    last = next(t for t in doc["tests"] if t["test"] == "last-digit:winner")
+    assert last["p_value"] is None and last["chi_square"] is None
+    assert "n/a" in cli("forensics", str(stations_csv(tmp_path, rows))).stdout

@@ -33,6 +33,7 @@ RULES = (SIGNAL, REGION_SIGNAL)
 SIGNAL_Z, SIGNAL_EXCESS = 4.0, 0.05  # a SIGNAL: z >= 4 and an excess of >= 5 % of the expected
 REGION_Z, REGION_EXCESS, REGION_ELIGIBLE = 4.5, 0.10, 100
 PEAKS = 5
+NO_REGION = "(no region)"  # a station whose region cell is empty
 # What else puts stations on whole percents, said with every signal: a pattern, not a verdict.
 ALSO_PRODUCED_BY = {
     "turnout": "Small stations (a coarse lattice of percentages), voter lists rounded or capped, and whole communities turning out alike produce it too",
@@ -163,7 +164,7 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
     stations_with_voters, full = (int(count) for count in total.size_bands.sum(axis=0))
     by_region = sorted(
         (
-            (name, int(total.region_full[0, code]), int(total.region_full[1, code]))
+            (name or NO_REGION, int(total.region_full[0, code]), int(total.region_full[1, code]))
             for code, name in enumerate(protocols.region_names)
             if total.region_full[1, code]
         ),
@@ -185,7 +186,7 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
         total.fingerprint,
         total.histograms["turnout"],
         total.histograms["winner share"],
-        [*protocols.findings, *findings],
+        [*findings, *protocols.findings],  # the signals first: a few, each a test's verdict
     )
 
 
@@ -197,8 +198,13 @@ def _peaks(name: str, observed: Any, expected: Any) -> list[Peak]:
     """The whole percents with most stations over the expected. Their sd is Poisson's, sqrt of the
     expected: an upper bound of the exact one (Σ p(1 - p) <= Σ p), so a peak's z is never overstated."""
     excess = observed - expected
-    order = sorted(range(1, 100), key=lambda percent: -excess[percent])[:PEAKS]
-    return [Peak(name, percent, int(observed[percent]), float(expected[percent]), math.sqrt(expected[percent])) for percent in order if excess[percent] > 0]
+    order = sorted((percent for percent in range(1, 100) if expected[percent] >= 1), key=lambda percent: -excess[percent])[:PEAKS]
+    # a percent expected less than once is no peak to compare: one station there is chance, not a spike
+    return [
+        Peak(name, percent, int(observed[percent]), float(expected[percent]), math.sqrt(expected[percent]))
+        for percent in order
+        if excess[percent] > 0 and expected[percent] >= 1
+    ]
 
 
 def _regions(protocols: Protocols, total: Any, at_whole: dict[str, Any], np: Any) -> list[RegionTest]:
@@ -209,7 +215,7 @@ def _regions(protocols: Protocols, total: Any, at_whole: dict[str, Any], np: Any
         by_code = rows[np.argsort(protocols.region[rows], kind="stable")]  # the stations at a whole percent, grouped by region
         ends = np.cumsum(observed)
         for code, region in enumerate(protocols.region_names):
-            test = RegionTest(region, name, int(total.region_eligible[code]), int(observed[code]), float(mean[code]), math.sqrt(variance[code]))
+            test = RegionTest(region or NO_REGION, name, int(total.region_eligible[code]), int(observed[code]), float(mean[code]), math.sqrt(variance[code]))
             if test.listed:
                 found.append(replace(test, stations=by_code[ends[code] - observed[code] : ends[code]]))
     return sorted(found, key=lambda test: -test.z)

@@ -19,10 +19,10 @@ class DigitTest:
     digit: str  # "last" | "second"
     counts: list[int]  # how many counts end (or have their second digit) in 0..9
     expected_shares: list[float]  # under the null, 0..9
-    chi_square: float
-    p_value: float
-    largest_deviation_pp: float  # the effect size: the largest |observed - expected| share, in pp
-    at_digit: int  # where it is
+    chi_square: float | None  # None: no count to test
+    p_value: float | None
+    largest_deviation_pp: float | None  # the effect size: the largest |observed - expected| share, in pp
+    at_digit: int | None  # where it is
 
     @property
     def total(self) -> int:
@@ -61,7 +61,7 @@ def digit_test(column: str, digit: str, observed: Any) -> DigitTest:
     counts = [int(c) for c in observed]
     total = sum(counts)
     if not total:
-        return DigitTest(column, digit, counts, shares, 0.0, 1.0, 0.0, 0)
+        return DigitTest(column, digit, counts, shares, None, None, None, None)
     chi = sum((c - total * s) ** 2 / (total * s) for c, s in zip(counts, shares))
     deviations = [abs(c / total - s) * 100 for c, s in zip(counts, shares)]
     worst = max(range(10), key=deviations.__getitem__)

@@ -3,6 +3,7 @@ optional extra kzvote[plot]). The only module that imports it."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,17 @@ def write_plots(forensics: Forensics, folder: Path) -> list[Path]:
     for name, figure in (
         ("fingerprint", _fingerprint(plt, forensics)),
         ("turnout-histogram", _histogram(plt, forensics.turnout_histogram, "Turnout, %", "Stations by turnout, 0.1 pp bins")),
-        ("share-histogram", _histogram(plt, forensics.share_histogram, "Winner's share, %", f"Stations by the share of {forensics.winner}, 0.1 pp bins")),
+        (
+            "share-histogram",
+            _histogram(plt, forensics.share_histogram, "Winner's share, %", f"Stations by the share of {_plain(forensics.winner)}, 0.1 pp bins"),
+        ),
     ):
         for suffix in FORMATS:
             path = folder / f"{name}.{suffix}"
-            figure.savefig(path, dpi=150, bbox_inches="tight", metadata={"Date": None} if suffix == "svg" else None)
+            # never through a link: a file planted in the folder must not redirect the write elsewhere
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            with os.fdopen(descriptor, "wb") as out:
+                figure.savefig(out, format=suffix, dpi=150, bbox_inches="tight", metadata={"Date": None} if suffix == "svg" else None)
             written.append(path)
         plt.close(figure)
     return written
@@ -45,7 +52,7 @@ def _fingerprint(plt: Any, forensics: Forensics) -> Any:
     norm = LogNorm(vmin=max(positive.min(), 1), vmax=positive.max()) if positive.size else None
     image = axes.imshow(shown, origin="lower", extent=(0, 101, 0, 101), cmap="viridis", norm=norm, aspect="equal", interpolation="nearest")
     axes.set_xlabel("Turnout, %")
-    axes.set_ylabel(f"{forensics.winner}, % of ballots in the boxes")
+    axes.set_ylabel(f"{_plain(forensics.winner)}, % of ballots in the boxes")
     axes.set_title("Election fingerprint (Klimek et al. 2012)")
     figure.colorbar(image, ax=axes, label="registered voters (log scale)")
     return figure
@@ -61,4 +68,14 @@ def _histogram(plt: Any, bins: Any, label: str, title: str) -> Any:
     axes.set_ylabel("stations")
     axes.set_title(title + "; a spike at a whole percent is what the integer test counts")
     axes.set_xlim(0, 100.5)
+    # the 100 % bin (full stations, a story of its own) would flatten the whole-percent spikes
+    tallest = int(bins[:-1].max()) if len(bins) > 1 else 0
+    if tallest and bins[-1] > tallest:
+        axes.set_ylim(0, tallest * 1.1)
+        axes.annotate(f"100 %: {int(bins[-1]):,}", xy=(100, tallest * 1.05), ha="right", fontsize=8)
     return figure
+
+
+def _plain(text: str) -> str:
+    """Untrusted text as matplotlib shows it literally: a "$" would start its maths typesetting."""
+    return text.replace("$", r"\$")

@@ -58,6 +58,22 @@ class Protocols:
         return len(self.line)
 
 
+# Figures a CSV may carry that are made from the choices, not votes for one: read as a choice,
+# "valid_ballots" would win every election.
+DERIVED = ("valid", "valid_ballots", "valid_votes", "total", "total_votes", "votes", "turnout", "turnout_percent", "percent", "share")
+
+
+def _not_a_choice(name: str) -> str:
+    """Why a column name cannot be a choice's, or "" when it can."""
+    folded = name.casefold().replace(" ", "_")
+    protocol = next((column for column in ("station", "region", *COUNT_COLUMNS) if column == folded), None)
+    if protocol is not None:
+        return f"is not a choice; did you mean '{protocol}'?"
+    if folded in DERIVED:
+        return "is a figure made from the choices, not a choice; drop the column (forensics adds the choices up itself)"
+    return ""
+
+
 def free_layout(header: list[str], file: str) -> Layout:
     """A CSV read without a results file: the protocol columns by name, every other column a choice."""
     problems: list[Finding] = []
@@ -73,6 +89,8 @@ def free_layout(header: list[str], file: str) -> Layout:
             problem("an empty column name; name every column (a choice's name, or a protocol figure)", index)
         elif name in roles:
             problem(f"column '{excerpt(name)}' again (first as column {roles[name] + 1})", index)
+        elif name not in ("station", "region", *COUNT_COLUMNS) and (reason := _not_a_choice(name)):
+            problem(f"column '{excerpt(name)}' {reason}", index)
         else:
             roles[name] = index
             if name not in ("station", "region", *COUNT_COLUMNS):

@@ -17,6 +17,9 @@ from kzvote.forensics.integers import LATTICES, QUANTITIES
 
 CHUNK = 65_536  # stations summarised at once: a chunk's arrays stay in the CPU's cache (1.6x faster than all at once)
 SMALLEST = 100  # registered voters: a smaller station's percentages sit on too coarse a lattice
+# and the largest: no polling station has more (the largest real ones have a few tens of thousands);
+# a count beyond it is a typo, and the null's table of log-factorials grows with the largest n
+LARGEST = 100_000
 HIGHEST_PERCENT = 99  # turnout and winner share above this are left out (a full station is always whole)
 SIZE_BANDS = ((1, 99), (100, 499), (500, 999), (1000, 1999), (2000, None))
 DIGIT_COLUMNS = (
@@ -162,7 +165,14 @@ def _summarise(columns: Columns, start: int) -> Summary:
     registered, cast, boxes, votes = (np.asarray(a[chunk], dtype=np.int64) for a in (columns.registered, columns.cast, columns.in_boxes, columns.winner))
     region = columns.region[chunk]
     regions = columns.regions
-    eligible = (registered >= SMALLEST) & (boxes > 0) & (100 * cast <= HIGHEST_PERCENT * registered) & (100 * votes <= HIGHEST_PERCENT * boxes)
+    eligible = (
+        (registered >= SMALLEST)
+        & (registered <= LARGEST)
+        & (boxes > 0)
+        & (boxes <= LARGEST)
+        & (100 * cast <= HIGHEST_PERCENT * registered)
+        & (100 * votes <= HIGHEST_PERCENT * boxes)
+    )
     rows = np.flatnonzero(eligible)
     codes = region[rows]
     pairs = {"turnout": (cast[rows], registered[rows]), "winner share": (votes[rows], boxes[rows])}

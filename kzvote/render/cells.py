@@ -69,11 +69,11 @@ def machine_columns(table: Table) -> list[Column]:
 
 
 def summary_text(summary: dict[str, int], notes: bool = True) -> str:
-    parts = [f"{summary['errors']} error(s)", f"{summary['warnings']} warning(s)"]
+    parts = [f"{summary['errors']:,} error(s)", f"{summary['warnings']:,} warning(s)"]
     if notes:
-        parts.append(f"{summary['notes']} note(s)")
+        parts.append(f"{summary['notes']:,} note(s)")
     if summary.get("accepted"):
-        parts.append(f"{summary['accepted']} accepted")
+        parts.append(f"{summary['accepted']:,} accepted")
     return ", ".join(parts)
 
 

@@ -143,9 +143,11 @@ def _print_findings(console: Console, view: View) -> None:
     summary = view.summary
     head = Text(f"{view.findings_title}: ", style="bold")
     if summary["errors"] or summary["warnings"]:
-        head.append(f"{summary['errors']} error(s), {summary['warnings']} warning(s)", style="bold red" if summary["errors"] else "yellow")
+        head.append(f"{summary['errors']:,} error(s), {summary['warnings']:,} warning(s)", style="bold red" if summary["errors"] else "yellow")
     elif view.findings_title != "Findings":
-        head.append(f"{summary['notes']} note(s)" if summary["notes"] and view.notes else "none", style="cyan" if summary["notes"] and view.notes else "green")
+        head.append(
+            f"{summary['notes']:,} note(s)" if summary["notes"] and view.notes else "none", style="cyan" if summary["notes"] and view.notes else "green"
+        )
     else:
         head.append("every figure agrees" if view.command != "audit" else "every station and total agrees", style="green")
     if summary["accepted"]:

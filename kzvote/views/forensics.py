@@ -19,6 +19,7 @@ DIGIT_METHODS = {
     "last": "last digit uniform, counts >= 10, chi-square 9 df (Beber & Scacco 2012)",
     "second": "second digit Benford, counts >= 10, chi-square 9 df (Mebane 2BL)",
 }
+ROWS_SHOWN = 20  # unreadable rows listed in table and markdown, after every signal; the other formats list them all
 REGIONS_SHOWN = 10  # full-turnout regions in table and markdown; JSON keeps them all
 
 
@@ -54,10 +55,15 @@ def forensics(f: Forensics, results: Results | None, stations_file: str) -> View
         tables,
         f.findings,
         findings_title="Signals" if not p.findings else "Findings",  # rows that cannot be read are findings too
+        limit=len(f.findings) - len(p.findings) + ROWS_SHOWN,
         pictures=_pictures(f),
         truncated=dict(sorted(p.truncated.items())),
         kept_per_code=KEEP_PER_CODE,
     )
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return round(value, digits) if value is not None else None
 
 
 def _first_lines(lines: list[int]) -> str:
@@ -96,10 +102,10 @@ def _tests_table(f: Forensics) -> Table:
                 "method": DIGIT_METHODS[digit.digit],
                 "quantity": digit.column,
                 "eligible": digit.total,
-                "chi_square": round(digit.chi_square, 3),
+                "chi_square": _rounded(digit.chi_square, 3),
                 "df": 9,
-                "p_value": float(f"{digit.p_value:.4g}"),
-                "largest_deviation_pp": round(digit.largest_deviation_pp, 3),
+                "p_value": float(f"{digit.p_value:.4g}") if digit.p_value is not None else None,
+                "largest_deviation_pp": _rounded(digit.largest_deviation_pp, 3),
                 "at_digit": digit.at_digit,
                 "verdict": "info",
             }
@@ -214,8 +220,8 @@ def _digits_table(f: Forensics) -> Table:
             "test": f"{digit.digit} digit of {digit.column}",
             "counts": digit.total,
             "chi_square": digit.chi_square,
-            "p_value": f"{digit.p_value:.2g}",
-            "largest": f"{digit.largest_deviation_pp:.2f} pp at {digit.at_digit}",
+            "p_value": f"{digit.p_value:.2g}" if digit.p_value is not None else "n/a: no count",
+            "largest": f"{digit.largest_deviation_pp:.2f} pp at {digit.at_digit}" if digit.largest_deviation_pp is not None else None,
         }
         for digit in f.digits
     ]
