@@ -176,7 +176,7 @@ def test_the_turnout_plant_gives_the_turnout_signal_only(cli: Run, tmp_path: Pat
 
 
 def test_the_share_plant_gives_the_share_signal_and_names_its_region(cli: Run, tmp_path: Path) -> None:
-    results, planted = make(tmp_path, "share-5")
+    results, planted = make(tmp_path, "share-5", n=5000)
     region = {p["region"] for p in planted}
     assert len(region) == 1 and len(planted) > 60
     code, doc = run_json(cli, results)
