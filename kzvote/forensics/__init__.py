@@ -68,7 +68,7 @@ class IntegerTest(Excess):
     expected: float
     sd: float
     signal_eligible: bool  # only the whole-percent window tests of turnout and of share may SIGNAL
-    stations: Any = field(repr=False, default=None)  # row indexes of the stations at the lattice
+    stations: Any = field(repr=False, default=None)  # the lines of the stations at the lattice (the signal tests only)
 
     @property
     def key(self) -> str:
@@ -97,7 +97,7 @@ class RegionTest(Excess):
     observed: int
     expected: float
     sd: float
-    stations: Any = field(repr=False, default=None)
+    stations: Any = field(repr=False, default=None)  # the lines of its stations at a whole percent
 
     @property
     def listed(self) -> bool:
@@ -139,13 +139,16 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
 
     from kzvote.forensics import digits, integers, summary
 
-    votes = protocols.votes[winner]
     total = protocols.summary if list(protocols.votes) == [winner] else None
     if total is None:  # the winner was known only once every station was read
-        columns = summary.Columns(protocols.registered, protocols.cast, protocols.in_boxes, votes, protocols.region, len(protocols.region_names))
+        votes = protocols.votes[winner]
+        columns = summary.Columns(
+            protocols.registered, protocols.cast, protocols.in_boxes, votes, protocols.region, len(protocols.region_names), protocols.line
+        )
         total = summary.summarise(columns)
     total.moved(0, list(range(len(protocols.region_names))))  # arrays by region as long as the regions
-    at_whole = {name: np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64) for name, rows in total.at_whole.items()}
+    at_whole = {name: np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64) for name, lines in total.at_whole.items()}
+    at_region = {name: np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64) for name, codes in total.at_whole_region.items()}
     tests: list[IntegerTest] = []
     for lattice in integers.LATTICES:
         for exact in (False, True):
@@ -159,7 +162,7 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
                     )
                 )
     peaks = [peak for name in at_whole for peak in _peaks(name, total.percent_observed[name], total.percent_expected[name])]
-    regions = _regions(protocols, total, at_whole, np)
+    regions = _regions(protocols, total, at_whole, at_region, np)
     tested = [digits.digit_test(column, kind, total.digits[(column, kind)]) for column, kind in summary.DIGIT_COLUMNS]
     stations_with_voters, full = (int(count) for count in total.size_bands.sum(axis=0))
     by_region = sorted(
@@ -175,7 +178,7 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
     return Forensics(
         protocols,
         protocols.layout.choices[winner],
-        int(votes.sum()),
+        protocols.totals[winner],
         sum(protocols.totals),
         total.eligible,
         tests,
@@ -207,12 +210,12 @@ def _peaks(name: str, observed: Any, expected: Any) -> list[Peak]:
     ]
 
 
-def _regions(protocols: Protocols, total: Any, at_whole: dict[str, Any], np: Any) -> list[RegionTest]:
+def _regions(protocols: Protocols, total: Any, at_whole: dict[str, Any], at_region: dict[str, Any], np: Any) -> list[RegionTest]:
     found: list[RegionTest] = []
-    for name, rows in at_whole.items():
+    for name, lines in at_whole.items():
         observed = total.region_observed[name]
         mean, variance = total.region_expected[name]
-        by_code = rows[np.argsort(protocols.region[rows], kind="stable")]  # the stations at a whole percent, grouped by region
+        by_code = lines[np.argsort(at_region[name], kind="stable")]  # the stations at a whole percent, grouped by region
         ends = np.cumsum(observed)
         for code, region in enumerate(protocols.region_names):
             test = RegionTest(region or NO_REGION, name, int(total.region_eligible[code]), int(observed[code]), float(mean[code]), math.sqrt(variance[code]))
@@ -225,13 +228,13 @@ def _signals(protocols: Protocols, tests: list[IntegerTest], regions: list[Regio
     signalled = [test for test in tests if test.signal]
     wanted: set[int] = set()
     for test in signalled:
-        wanted.update(protocols.line[test.stations].tolist())
+        wanted.update(test.stations.tolist())
     for region in regions:
-        wanted.update(protocols.line[region.stations].tolist())
+        wanted.update(region.stations.tolist())
     ids = station_ids(wanted) if wanted else {}
 
     def listed(stations: Any) -> list[str]:
-        return [ids.get(line, f"line {line}") for line in protocols.line[stations].tolist()]
+        return [ids.get(line, f"line {line}") for line in stations.tolist()]
 
     findings: list[Finding] = []
     for test in signalled:

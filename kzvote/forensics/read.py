@@ -31,7 +31,8 @@ NEEDED = ("station", "region", "registered", "ballots_cast")
 
 @dataclass(frozen=True)
 class Protocols:
-    """Readable stations, in file order. Arrays are numpy int64 (counts) and int32 (codes)."""
+    """The stations read: counted, and summarised (summary) or kept column by column, in file order
+    (numpy arrays: counts as uint32, codes as int32; empty when the summary was made as they were read)."""
 
     file: str
     layout: Layout
@@ -45,6 +46,7 @@ class Protocols:
     line: Any
     region_names: list[str]
     rows: int  # every row read (blank lines aside)
+    stations: int  # the rows read as stations
     without_protocol: int
     first_without_protocol: list[int]  # lines, the first few
     unreadable: int
@@ -52,10 +54,6 @@ class Protocols:
     truncated: dict[str, int]
     identity: Any  # the file as read (kzvote.audit.source.FileIdentity): ids are read again by line
     path: FilePath
-
-    @property
-    def stations(self) -> int:
-        return len(self.line)
 
 
 # Figures a CSV may carry that are made from the choices, not votes for one: read as a choice,
@@ -109,10 +107,14 @@ def free_layout(header: list[str], file: str) -> Layout:
 
 
 class Kept:
-    """The columns forensics keeps of each block, in the process that reads it: each reserved at
-    an upper bound of rows (the pages a column never writes cost nothing) and filled in place, so
-    the file's columns are whole at the end with no joining copy. A second process's part crosses
-    as plain arrays and is appended (join)."""
+    """What forensics keeps of each block, in the process that reads it.
+
+    With the tested choice known before the reading (one choice kept), the stations are
+    summarised as they are read, a chunk at a time (smaller arrays cost more per row than they
+    save in cache), and only the summary stays: the columns are a buffer for the next chunk.
+    Otherwise the columns are kept whole, each reserved at an upper bound of rows (the pages a
+    column never writes cost nothing) and filled in place, for the summaries once the stations
+    tell the winner. A second process's part crosses as its summary, or as plain arrays (join)."""
 
     def __init__(self, layout: Layout, rows: int, choices: list[int]) -> None:
         import numpy as np
@@ -122,20 +124,20 @@ class Kept:
         self.at = at = {name: place for place, name in enumerate(layout.counted)}
         self.choices = [at[name] for name in layout.choices]
         self.kept_choices = choices  # whose votes are kept station by station; every choice is added up
-        # With the tested choice known before the reading (one kept), every block is summarised as
-        # it is read, in the process reading it: the tests cost no second pass.
+        self.streaming = len(choices) == 1
         self.summary: Summary | None = None
-        self.summarised = 0  # rows summarised so far
         self.regions = 0  # region codes the part has given out
         self.totals = [0] * len(self.choices)
         self.rows = 0  # rows parsed, readable or not
+        self.readable = 0
         names = ["registered", "cast", "in_boxes", "region", "line", *(f"votes {index}" for index in choices)]
+        room = min(rows, 2 * CHUNK) if self.streaming else rows
         # counts as uint32 (every real station's fit): half the memory of int64; widened if one does not
-        self.columns: dict[str, Any] = {name: Column(np, np.int32 if name == "region" else np.uint32, rows) for name in names}
+        self.columns: dict[str, Any] = {name: Column(np, np.int32 if name == "region" else np.uint32, room) for name in names}
 
     def __getstate__(self) -> dict[str, Any]:
         """A part crossing to the parent process: summarised whole, its columns as plain arrays."""
-        if len(self.kept_choices) == 1:
+        if self.streaming:
             self.summarise()
         return self.__dict__ | {"columns": {name: column.view() for name, column in self.columns.items()}}
 
@@ -145,6 +147,7 @@ class Kept:
         codes = part.region_codes_of(parsed.regions, parsed.ids, parsed.lines)
         good = parsed.readable
         counts = parsed.counts if good.all() else parsed.counts[good]
+        self.readable += len(counts)
         votes = counts[:, self.choices]
         if "ballots_in_boxes" in at:
             in_boxes = counts[:, at["ballots_in_boxes"]]
@@ -159,29 +162,27 @@ class Kept:
             self._put(f"votes {index}", votes[:, index])
         for index, total in enumerate(votes.sum(axis=0).tolist()):
             self.totals[index] += total
-        if len(self.kept_choices) == 1:
-            self.regions = len(part.region_names)
-            if self.columns["line"].size - self.summarised >= CHUNK:
-                self.summarise()
+        self.regions = len(part.region_names)
+        if self.streaming and self.columns["line"].size >= CHUNK:
+            self.summarise()
 
     def summarise(self) -> None:
-        """The rows kept since the last call summarised (a chunk at a time: smaller arrays cost
-        more per row than they save in cache)."""
+        """The stations in the buffer summarised into self.summary, and the buffer emptied."""
         from kzvote.forensics import summary
 
-        start, end = self.summarised, self.columns["line"].size
-        if end == start:
+        if not self.columns["line"].size:
             return
-        rows = slice(start, end)
-        view = {name: column.view()[rows] for name, column in self.columns.items()}
-        columns = summary.Columns(view["registered"], view["cast"], view["in_boxes"], view[f"votes {self.kept_choices[0]}"], view["region"], self.regions)
-        block = summary.summarise(columns, processes=False)
-        block.at_whole = {name: [found + start for found in parts] for name, parts in block.at_whole.items()}
+        view = {name: column.view() for name, column in self.columns.items()}
+        winner = view[f"votes {self.kept_choices[0]}"]
+        block = summary.summarise(
+            summary.Columns(view["registered"], view["cast"], view["in_boxes"], winner, view["region"], self.regions, view["line"]), False
+        )
         if self.summary is None:
             self.summary = block
         else:
             self.summary.add(block)
-        self.summarised = end
+        for column in self.columns.values():
+            column.size = 0
 
     def _put(self, name: str, values: Any) -> None:
         column = self.columns[name]
@@ -190,28 +191,29 @@ class Kept:
         column.extend(values)
 
     def join(self, other: Kept, offset: int, codes: list[int]) -> None:
-        """other's rows (crossed as plain arrays) after these: its lines (numbered from 1) moved by
-        offset, its region codes made these's."""
+        """other's stations after these: its lines (numbered from 1) moved by offset, its region
+        codes made these's."""
         import numpy as np
 
-        remap = np.array(codes, dtype=np.int32)
-        if len(self.kept_choices) == 1:
-            self.summarise()  # these rows first: the sums are added in file order
+        if self.streaming:
+            self.summarise()  # these stations first: the sums are added in file order
             if other.summary is not None:
-                moved = other.summary.moved(self.columns["line"].size, codes)
-                self.summary = moved if self.summary is None else self.summary
-                if self.summary is not moved:
+                moved = other.summary.moved(offset, codes)
+                if self.summary is None:
+                    self.summary = moved
+                else:
                     self.summary.add(moved)
-        self.rows += other.rows
-        self.totals = [mine + theirs for mine, theirs in zip(self.totals, other.totals)]
-        for name, values in other.columns.items():
+        remap = np.array(codes, dtype=np.int32)
+        for name, values in other.columns.items():  # empty when other was summarised
             if name == "line":
                 values = values.astype(np.int64) + offset
             elif name == "region":
                 values = remap[values]
             self._put(name, values)
-        self.summarised = self.columns["line"].size  # other's rows came summarised
-        self.regions = max(self.regions, len(codes) and max(codes) + 1)
+        self.rows += other.rows
+        self.readable += other.readable
+        self.totals = [mine + theirs for mine, theirs in zip(self.totals, other.totals)]
+        self.regions = max(self.regions, max(codes, default=-1) + 1)
 
     def column(self, name: str) -> Any:
         return self.columns[name].view()
@@ -244,11 +246,10 @@ def read_protocols(
 
     whole, read = read_stations(path, display_name, Reading(layout_of, set(), keep, prepare, hashes=False), on_progress, jobs)
     kept: Kept = whole.kept
-    if len(kept.kept_choices) == 1:
-        kept.regions = len(whole.region_names)
+    kept.regions = len(whole.region_names)
+    if kept.streaming:
         kept.summarise()
     blank = whole.blank_protocols or []
-    lines = kept.column("line")
     return Protocols(
         display_name,
         whole.layout,
@@ -259,12 +260,13 @@ def read_protocols(
         kept.totals,
         kept.summary,
         kept.column("region"),
-        lines,
+        kept.column("line"),
         list(whole.region_names),
         kept.rows + whole.bad_rows + len(blank),
+        kept.readable,
         len(blank),
         sorted(blank)[:5],
-        whole.bad_rows + kept.rows - len(lines),
+        whole.bad_rows + kept.rows - kept.readable,
         whole.findings,
         dict(whole.truncated),
         read,

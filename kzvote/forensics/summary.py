@@ -39,7 +39,8 @@ class Summary:
     eligible: int
     observed: dict[Key, int]
     expected: dict[Key, list[float]]  # mean, variance
-    at_whole: dict[str, list[Any]]  # turnout | winner share -> row indexes within 0.05 pp of a whole percent, chunk by chunk
+    at_whole: dict[str, list[Any]]  # turnout | winner share -> lines of the stations within 0.05 pp of a whole percent, chunk by chunk
+    at_whole_region: dict[str, list[Any]]  # ... and their region codes
     region_eligible: Any
     region_observed: dict[str, Any]
     region_expected: dict[str, Any]  # float64[2, regions]: mean, variance
@@ -62,6 +63,7 @@ class Summary:
             self.expected[key][1] += other.expected[key][1]
         for name in self.at_whole:
             self.at_whole[name] += other.at_whole[name]
+            self.at_whole_region[name] += other.at_whole_region[name]
             self.region_observed[name] += other.region_observed[name]
             self.region_expected[name] += other.region_expected[name]
             self.percent_observed[name] += other.percent_observed[name]
@@ -89,9 +91,9 @@ class Summary:
             self.region_observed[name] = wider(self.region_observed[name])
             self.region_expected[name] = wider(self.region_expected[name])
 
-    def moved(self, rows: int, codes: list[int]) -> Summary:
-        """The summary of a part read by another process, as the whole file's: its station rows
-        after the rows before it, its region codes (codes[its code]) the whole file's."""
+    def moved(self, lines: int, codes: list[int]) -> Summary:
+        """The summary of a part read by another process, as the whole file's: its lines (numbered
+        from 1) after the lines before it, its region codes (codes[its code]) the whole file's."""
         import numpy as np
 
         size = max(codes, default=-1) + 1
@@ -102,7 +104,8 @@ class Summary:
             out[..., index[: array.shape[-1]]] = array  # distinct regions have distinct codes
             return out
 
-        self.at_whole = {name: [found + rows for found in parts] for name, parts in self.at_whole.items()}
+        self.at_whole = {name: [found.astype(np.int64) + lines for found in parts] for name, parts in self.at_whole.items()}
+        self.at_whole_region = {name: [index[found] for found in parts] for name, parts in self.at_whole_region.items()}
         self.region_eligible, self.region_full = placed(self.region_eligible), placed(self.region_full)
         self.region_observed = {name: placed(array) for name, array in self.region_observed.items()}
         self.region_expected = {name: placed(array) for name, array in self.region_expected.items()}
@@ -119,6 +122,7 @@ class Columns:
     winner: Any
     region: Any
     regions: int  # how many region codes there are
+    line: Any  # where each station is in the file
 
 
 def summarise(columns: Columns, processes: bool = True) -> Summary:
@@ -163,7 +167,7 @@ def _summarise(columns: Columns, start: int) -> Summary:
 
     chunk = slice(start, start + CHUNK)
     registered, cast, boxes, votes = (np.asarray(a[chunk], dtype=np.int64) for a in (columns.registered, columns.cast, columns.in_boxes, columns.winner))
-    region = columns.region[chunk]
+    region, line = columns.region[chunk], columns.line[chunk]
     regions = columns.regions
     eligible = (
         (registered >= SMALLEST)
@@ -190,10 +194,10 @@ def _summarise(columns: Columns, start: int) -> Summary:
             for name in QUANTITIES:
                 observed[(name, lattice, exact)] = int(at[name].sum())
                 expected[(name, lattice, exact)] = [float(p[name].sum()), float((p[name] * (1 - p[name])).sum())]
-    at_whole, region_observed, region_expected, percent_observed, percent_expected = {}, {}, {}, {}, {}
+    at_whole, at_whole_region, region_observed, region_expected, percent_observed, percent_expected = {}, {}, {}, {}, {}, {}
     for name in pairs:
         within, p = landed[name].within, nulls[name].within[1]
-        at_whole[name] = [rows[within] + start]
+        at_whole[name], at_whole_region[name] = [line[rows[within]]], [codes[within]]
         region_observed[name] = np.bincount(codes[within], minlength=regions)
         region_expected[name] = np.stack([np.bincount(codes, weights=p, minlength=regions), np.bincount(codes, weights=p * (1 - p), minlength=regions)])
         percent_observed[name] = np.bincount(landed[name].nearest[within], minlength=101)[:101]
@@ -213,6 +217,7 @@ def _summarise(columns: Columns, start: int) -> Summary:
         observed,
         expected,
         at_whole,
+        at_whole_region,
         np.bincount(codes, minlength=regions),
         region_observed,
         region_expected,
