@@ -163,26 +163,29 @@ class Kept:
         for index, total in enumerate(votes.sum(axis=0).tolist()):
             self.totals[index] += total
         self.regions = len(part.region_names)
-        if self.streaming and self.columns["line"].size >= CHUNK:
-            self.summarise()
+        while self.streaming and self.columns["line"].size >= CHUNK:
+            self.summarise(CHUNK)
 
-    def summarise(self) -> None:
-        """The stations in the buffer summarised into self.summary, and the buffer emptied."""
+    def summarise(self, rows: int | None = None) -> None:
+        """The first rows stations of the buffer (all: None) summarised into self.summary, and
+        taken out of it; whole chunks while reading, since a smaller one costs more a station."""
         from kzvote.forensics import summary
 
-        if not self.columns["line"].size:
+        size = self.columns["line"].size
+        rows = size if rows is None else rows
+        if not rows:
             return
-        view = {name: column.view() for name, column in self.columns.items()}
+        view = {name: column.view()[:rows] for name, column in self.columns.items()}
         winner = view[f"votes {self.kept_choices[0]}"]
-        block = summary.summarise(
-            summary.Columns(view["registered"], view["cast"], view["in_boxes"], winner, view["region"], self.regions, view["line"]), False
-        )
+        columns = summary.Columns(view["registered"], view["cast"], view["in_boxes"], winner, view["region"], self.regions, view["line"])
+        block = summary.summarise(columns, False)
         if self.summary is None:
             self.summary = block
         else:
             self.summary.add(block)
-        for column in self.columns.values():
-            column.size = 0
+        for column in self.columns.values():  # the rest (less than a chunk) to the front
+            column.data[: size - rows] = column.data[rows:size]
+            column.size = size - rows
 
     def _put(self, name: str, values: Any) -> None:
         column = self.columns[name]
