@@ -90,7 +90,7 @@ def test_the_null_of_larger_stations_and_by_percent() -> None:
     for index, (count, size) in enumerate(pairs):
         assert float(null.within[1][index]) == pytest.approx(brute_force(count, size, 1, False), abs=1e-6)
         assert float(null.exactly[5][index]) == pytest.approx(brute_force(count, size, 5, True), abs=1e-6)
-    assert float(null.by_percent.sum()) == pytest.approx(float(null.within[1].sum()), rel=1e-12)
+    assert float(null.by_percent.sum()) == pytest.approx(float(null.within[1].sum()), rel=1e-6)  # within[1]: float32, to 1e-7
 
 
 @pytest.mark.parametrize(

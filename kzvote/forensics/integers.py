@@ -99,24 +99,27 @@ def _null(k: Any, n: Any, np: Any) -> Null:
     points = np.minimum(n // 1000, WIDEST)
     # by class, then by reach, most first; a 16-bit key, which numpy sorts by radix (reach <= 101)
     order = np.argsort((points * 128 + (127 - reach)).astype(np.int16), kind="stable")
-    n_, first_, reach_ = n[order], first[order], reach[order]
-    log_p = np.log(np.maximum(p[order], 1e-300))  # p = 0: only k' = 0 keeps any mass
-    log_q = np.log(np.maximum(1 - p[order], 1e-300))
+    n_, first_, reach_, p_ = n[order], first[order], reach[order], p[order]
+    del p, spread, low, high, first, reach  # a chunk's working arrays are the memory forensics needs beyond the audit's
+    log_q = np.log(1 - p_)
     # log Binomial(c; n, p) = constant - log c! - log (n - c)! + c·slope
-    constant, slope = table[n_] + n_ * log_q, log_p - log_q
+    constant, slope = table[n_] + n_ * log_q, np.log(p_) - log_q
+    del log_q
 
     def terms(rows: Any, counts: Any) -> Any:
         whole = counts.astype(np.int64)
         return np.exp(constant[rows] - table[whole] - table[n_[rows] - whole] + counts * slope[rows])
 
-    size_f, odds = n_.astype(np.float64), p[order] / (1 - p[order])
+    size_f, odds = n_.astype(np.float64), p_ / (1 - p_)
+    del p_
 
     def next_terms(rows: Any, counts: Any, current: Any) -> Any:
         """The terms of counts + 1 from those of counts: P(c + 1) = P(c)·(n - c)/(c + 1)·p/q, no
         exp and no table (0 < p < 1 keeps p/q finite)."""
         return current * (size_f[rows] - counts) / (counts + 1) * odds[rows]
 
-    by_digit = np.zeros((10, size))
+    # float32: a station's probabilities to 1e-7 (the null's own bound is 1e-6), in half the memory
+    by_digit = np.zeros((10, size), dtype=np.float32)
     bounds = np.searchsorted(points[order], np.arange(WIDEST + 2))
     for thousands, (begin, end) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist())):
         if end > begin:
@@ -124,14 +127,15 @@ def _null(k: Any, n: Any, np: Any) -> Null:
     stations = np.arange(size)
     tens = (-first_) % 10  # the t at which a station's percent is a multiple of 10
     within = {1: by_digit.sum(axis=0), 10: by_digit[tens, stations], 5: by_digit[tens, stations] + by_digit[(tens + 5) % 10, stations]}
+    del by_digit
     exactly = _exactly(n_, first_, reach_, terms, np)
     back = np.empty_like(order)
     back[order] = stations
-    return Null(
-        {lattice: np.minimum(within[lattice][back], 1.0) for lattice in LATTICES},
-        {lattice: np.minimum(exactly[lattice][back], 1.0) for lattice in LATTICES},
-        by_percent,
-    )
+
+    def unsorted(found: dict[int, Any]) -> dict[int, Any]:
+        return {lattice: np.minimum(found.pop(lattice)[back].astype(np.float64), 1.0) for lattice in LATTICES}
+
+    return Null(unsorted(within), unsorted(exactly), by_percent)
 
 
 WIDEST = 4  # classes of n // 1000: 0, 1, 2, 3, and 4 or more
