@@ -15,7 +15,10 @@ from typing import Any
 
 from kzvote.forensics.integers import LATTICES, QUANTITIES
 
-CHUNK = 49_152  # stations summarised at once: a chunk's arrays stay in the CPU's cache (1.6x faster than all at once), and its working arrays take about 15 MiB (65,536: 1.0x the time, 1.2x the memory; 32,768: 1.05x, 0.9x)
+# Stations summarised at once: a chunk's arrays stay in the CPU's cache (1.6x faster than all at
+# once) and its working arrays take about 15 MiB. At 1M stations, 65,536 took the same time and
+# 74 MiB at peak instead of 70; 32,768 was 4 % slower at 68 MiB (bench/forensics.py).
+CHUNK = 49_152
 SMALLEST = 100  # registered voters: a smaller station's percentages sit on too coarse a lattice
 # and the largest: no polling station has more (the largest real ones have a few tens of thousands);
 # a count beyond it is a typo, and the null's table of log-factorials grows with the largest n
