@@ -5,13 +5,15 @@ These are statistical patterns, not findings of fraud. Each test names its metho
 - integer percentages (Kobak, Shpilkin & Pshenichnikov 2016): `integers`;
 - the turnout x winner-share fingerprint (Klimek, Yegorov, Hanel & Thurner 2012): `shapes`;
 - last digits (Beber & Scacco 2012) and second digits (Mebane's 2BL): `digits`;
-- stations at 100 % turnout, by size and region: `shapes`.
+- stations at 100 % turnout, by size and region: `summary`.
 
 KZ951 integer-percent-excess (note) SIGNAL: more stations at whole percents than the binomial null expects
 KZ952 region-integer-excess  (note) a region with such an excess (listed, not a national signal)
 
-The pipeline: `read` turns the station CSV into columns (as `kzvote audit` reads it), this module
-runs every test on them and returns a `Forensics`, plain data the view renders. No printing.
+The pipeline: `read` reads the station CSV as `kzvote audit` does; `summary` adds up every
+figure the tests need, a chunk of stations at a time (as the file is read when the tested choice
+is known from the header, else after); this module turns the sums into tests, peaks, regions and
+signals, a `Forensics`: plain data the view renders. No printing.
 """
 
 from __future__ import annotations
