@@ -354,7 +354,12 @@ def forensics(
         ),
     ] = None,
     winner: Annotated[
-        Optional[str], typer.Option("--winner", help="The choice whose share is tested (default: the one with most votes).", show_default=False)
+        Optional[str],
+        typer.Option(
+            "--winner",
+            help="The choice whose share is tested (default: the results file's leader; for a CSV alone, the choice with most votes).",
+            show_default=False,
+        ),
     ] = None,
     fail_on_signal: Annotated[
         bool, typer.Option("--fail-on-signal", help="Exit 1 when a test or a region signals (default: signals never fail a run).")
@@ -374,7 +379,7 @@ def forensics(
     from kzvote import forensics as forensics_module
     from kzvote.audit import at_stations_key
     from kzvote.errors import KzvoteError
-    from kzvote.forensics.read import known_winner, pick_winner, read_protocols
+    from kzvote.forensics.read import asked_choice, header_layout, known_winner, pick_winner, read_protocols
     from kzvote.views.forensics import forensics as forensics_view
 
     if file is not None and file.name.lower().endswith((".csv", ".csv.gz")):
@@ -388,6 +393,11 @@ def forensics(
     else:  # a CSV alone
         csv_path, config = stations, _config_or_exit(stations)
     try:
+        if winner is not None:  # a name that is no choice is said before the stations are read
+            try:
+                asked_choice(header_layout(csv_path, str(csv_path), results), winner, results)
+            except LookupError as unknown:
+                raise typer.BadParameter(str(unknown), param_hint="--winner") from None
         with _progress(csv_path, "reading") as advance:
             protocols = read_protocols(csv_path, str(csv_path), results, advance, winner=lambda layout: known_winner(layout, winner, results))
         try:

@@ -453,3 +453,26 @@ def test_digit_tests_without_counts_say_so(cli: Run, tmp_path: Path) -> None:
     last = next(t for t in doc["tests"] if t["test"] == "last-digit:winner")
     assert last["p_value"] is None and last["chi_square"] is None
     assert "n/a" in cli("forensics", str(stations_csv(tmp_path, rows))).stdout
+
+
+def test_an_exact_winner_name_wins_over_one_of_other_capitals(cli: Run, tmp_path: Path) -> None:
+    header = "station,region,registered,ballots_cast,invalid_ballots,Ann,ANN\n"
+    code, doc = run_json(cli, stations_csv(tmp_path, small_rows(), header=header), "--winner", "ANN")
+    assert doc["facts"]["winner"].startswith("ANN (")
+
+
+def test_an_unknown_winner_is_said_before_the_stations_are_read(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kzvote.forensics import read
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the stations were read")
+
+    monkeypatch.setattr(read, "read_protocols", never)
+    result = cli("forensics", str(stations_csv(tmp_path, small_rows())), "--winner", "Nobody")
+    assert result.exit_code == 2 and "'Nobody' is not a choice" in result.output
+
+
+def test_a_results_leader_other_than_the_stations_is_said(cli: Run, tmp_path: Path) -> None:
+    results, _ = make(tmp_path, n=600)
+    code, doc = run_json(cli, results, "--winner", "Daniyar Omarov")
+    assert doc["facts"]["winner"].startswith("Daniyar Omarov (") and "most votes in the stations: Aigerim Bekova" in doc["facts"]["winner"]

@@ -15,7 +15,7 @@ from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
 from kzvote.audit.rules import BAD_ROW
-from kzvote.audit.source import COUNT_COLUMNS, Layout
+from kzvote.audit.source import COUNT_COLUMNS, Layout, read_layout
 from kzvote.errors import KzvoteError
 from kzvote.findings import Finding, Position
 from kzvote.forensics.summary import CHUNK
@@ -222,6 +222,22 @@ class Kept:
         return self.columns[name].view()
 
 
+def header_layout(path: FilePath, display_name: str, results: Results | None) -> Layout:
+    """The layout the header gives, read alone (a located KzvoteError if it cannot be read): what
+    --winner is checked against before the stations are."""
+    from kzvote.audit.source import open_stations, read_header
+
+    raw, stream = open_stations(path, display_name)
+    with raw, stream:
+        header = read_header(stream, display_name)
+    return layout_for(header, results, display_name)
+
+
+def layout_for(header: list[str], results: Results | None, display_name: str) -> Layout:
+    """With a results file, its choices and spellings; a CSV alone, by the column names."""
+    return read_layout(header, results, display_name) if results is not None else free_layout(header, display_name)
+
+
 def read_protocols(
     path: FilePath,
     display_name: str,
@@ -234,10 +250,10 @@ def read_protocols(
     plain file). Without results, every column that is not a protocol column is a choice.
     winner: the choice tested, when it is known from the header alone (a results file's leader,
     --winner): only its votes are kept station by station, not every choice's."""
-    from kzvote.audit import Reading, read_layout, read_stations
+    from kzvote.audit import Reading, read_stations
 
     def layout_of(header: list[str]) -> Layout:
-        return read_layout(header, results, display_name) if results is not None else free_layout(header, display_name)
+        return layout_for(header, results, display_name)
 
     def prepare(part: Part, rows: int) -> None:
         chosen = winner(part.layout)
@@ -313,6 +329,8 @@ def asked_choice(layout: Layout, asked: str, results: Results | None) -> int:
         from kzvote.build import resolve_name
 
         wanted = resolve_name(wanted, results.spellings) or wanted
+    if wanted in choices:  # the exact name first: "Ann" and "ANN" may both be choices
+        return choices.index(wanted)
     folded = [name.casefold() for name in choices]
     if wanted.casefold() in folded:
         return folded.index(wanted.casefold())

@@ -29,12 +29,12 @@ def forensics(f: Forensics, results: Results | None, stations_file: str) -> View
         ("Caution", CAUTION),
         (
             "Stations",
-            f"{p.rows:,} rows in {stations_file}: {p.stations:,} read, {p.without_protocol:,} without a protocol (left out"
+            f"{p.rows:,} row{'' if p.rows == 1 else 's'} in {stations_file}: {p.stations:,} read, {p.without_protocol:,} without a protocol (left out"
             + (f"; {_first_lines(p.first_without_protocol[:3])})" if p.first_without_protocol else ")")
             + f", {p.unreadable:,} unreadable (left out, each located below)",
         ),
         ("Eligible", f"{_stations(f.eligible)}: >= 100 registered, ballots in the boxes, turnout and winner share <= 99 %"),
-        ("Winner", f"{f.winner} ({f.winner_votes:,} of {f.valid_votes:,} votes in the stations read; --winner NAME tests another)"),
+        ("Winner", f"{f.winner} ({f.winner_votes:,} of {f.valid_votes:,} votes in the stations read; --winner NAME tests another){_other_leader(f)}"),
         (
             "Definitions",
             "turnout = ballots_cast / registered; winner share = the winner's votes / ballots in the boxes (ballots_in_boxes, else valid + blank + invalid); "
@@ -68,6 +68,15 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 def _first_lines(lines: list[int]) -> str:
     return ("line " if len(lines) == 1 else "the first on lines ") + ", ".join(f"{line:,}" for line in lines)
+
+
+def _other_leader(f: Forensics) -> str:
+    """When the tested choice is not the stations' own leader (a results file's leader, --winner), who is."""
+    totals = f.protocols.totals
+    leader = max(range(len(totals)), key=lambda index: (totals[index], -index)) if totals else None
+    if leader is None or f.protocols.layout.choices[leader] == f.winner:
+        return ""
+    return f"; most votes in the stations: {f.protocols.layout.choices[leader]} ({totals[leader]:,})"
 
 
 def _stations(count: int) -> str:
