@@ -6,10 +6,39 @@ from __future__ import annotations
 import csv
 import gzip
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import yaml
 
 TEXT_COLUMNS = ("station", "region")
 TURNOUT_FIGURES = ("registered", "ballots_cast", "invalid_ballots")
+
+
+class Task(NamedTuple):
+    """What a baseline reads before it counts: the results file, its stations CSV and that CSV's
+    header, and the figures summed per region (turnout's and every choice's)."""
+
+    results: dict[str, Any]
+    csv_path: Path
+    columns: list[str]
+    choices: list[str]
+    figures: list[str]
+
+
+def task(results_path: Path) -> Task:
+    results = yaml.safe_load(results_path.read_text(encoding="utf-8"))
+    csv_path = results_path.parent / results["stations"]
+    choices = [c["name"] for c in results["candidates"]] + (["against_all"] if "against_all" in results else [])
+    return Task(results, csv_path, header(csv_path), choices, [*TURNOUT_FIGURES, *choices])
+
+
+def report(found: dict[str, int], results: dict[str, Any], sums: dict[str | None, dict[str, Any]]) -> None:
+    """The per-region sums judged against the results file (unknown regions, roll-up), and the
+    counts printed as the pandas script prints them."""
+    regions = {r["name"]: r for r in results.get("regions", [])}
+    found["unknown_regions"] = sum(row["stations"] for name, row in sums.items() if name not in regions) if regions else 0
+    found["rollup_mismatches"] = rollup_mismatches(results, regions, sums)
+    print(found)
 
 
 def header(path: Path) -> list[str]:

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 
 import duckdb
-import yaml
-from baseline import TEXT_COLUMNS, header, rollup_mismatches  # bench/baseline.py, beside this script
+from baseline import TEXT_COLUMNS, report, task  # bench/baseline.py, beside this script
 
 RELATIONS = ("unbalanced", "over_100", "received", "invalid_share")
 
@@ -57,12 +56,7 @@ def duplicates_query(table: str) -> str:
 
 
 def main() -> int:
-    results_path = Path(sys.argv[1])
-    results = yaml.safe_load(results_path.read_text(encoding="utf-8"))
-    csv_path = results_path.parent / results["stations"]
-    columns = header(csv_path)
-    choices = [c["name"] for c in results["candidates"]] + (["against_all"] if "against_all" in results else [])
-    figures = ["registered", "ballots_cast", "invalid_ballots", *choices]
+    results, csv_path, columns, choices, figures = task(Path(sys.argv[1]))
     table = stations_table(csv_path, columns)
     database = duckdb.connect()
     by_region = database.execute(per_region_query(table, columns, choices, figures))
@@ -72,10 +66,7 @@ def main() -> int:
     found = {relation: sum(int(row[relation]) for row in sums.values()) for relation in RELATIONS}
     found["duplicates"] = int(duplicates)
     found["negative"] = sum(int(row["negative"]) for row in sums.values())
-    regions = {r["name"]: r for r in results.get("regions", [])}
-    found["unknown_regions"] = sum(row["stations"] for region, row in sums.items() if region not in regions) if regions else 0
-    found["rollup_mismatches"] = rollup_mismatches(results, regions, sums)
-    print(found)
+    report(found, results, sums)
     return 0
 
 

@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
-import yaml
-from baseline import TEXT_COLUMNS, header, rollup_mismatches  # bench/baseline.py, beside this script
+from baseline import TEXT_COLUMNS, report, task  # bench/baseline.py, beside this script
 
 
 def scan(path: Path, columns: list[str]) -> pl.LazyFrame:
@@ -43,12 +42,7 @@ def relation_counts(columns: list[str], choices: list[str]) -> list[pl.Expr]:
 
 
 def main() -> int:
-    results_path = Path(sys.argv[1])
-    results = yaml.safe_load(results_path.read_text(encoding="utf-8"))
-    csv_path = results_path.parent / results["stations"]
-    columns = header(csv_path)
-    choices = [c["name"] for c in results["candidates"]] + (["against_all"] if "against_all" in results else [])
-    figures = ["registered", "ballots_cast", "invalid_ballots", *choices]
+    results, csv_path, columns, choices, figures = task(Path(sys.argv[1]))
     stations = scan(csv_path, columns)
     # One streaming pass sums everything per region (relations included); ids need a pass of their own.
     per_region = stations.group_by("region").agg(pl.len().alias("stations"), *(pl.col(f).sum() for f in figures), *relation_counts(columns, choices))
@@ -57,11 +51,7 @@ def main() -> int:
     found = {name: int(by_region[name].sum()) for name in ("unbalanced", "over_100", "received", "invalid_share")}
     found["duplicates"] = int(duplicates)
     found["negative"] = int(by_region["negative"].sum())
-    sums = {row["region"]: row for row in by_region.iter_rows(named=True)}
-    regions = {r["name"]: r for r in results.get("regions", [])}
-    found["unknown_regions"] = sum(row["stations"] for name, row in sums.items() if name not in regions) if regions else 0
-    found["rollup_mismatches"] = rollup_mismatches(results, regions, sums)
-    print(found)
+    report(found, results, {row["region"]: row for row in by_region.iter_rows(named=True)})
     return 0
 
 
