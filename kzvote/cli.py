@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
-import functools
 import gc
 import os
 import signal
@@ -379,7 +378,7 @@ def forensics(
     from kzvote import forensics as forensics_module
     from kzvote.audit import at_stations_key
     from kzvote.errors import KzvoteError
-    from kzvote.forensics.read import asked_choice, header_layout, known_winner, pick_winner, read_protocols
+    from kzvote.forensics.read import UnknownChoice, read_protocols
     from kzvote.views.forensics import forensics as forensics_view
 
     if file is not None and file.name.lower().endswith((".csv", ".csv.gz")):
@@ -393,34 +392,27 @@ def forensics(
     else:  # a CSV alone
         csv_path, config = stations, _config_or_exit(stations)
     try:
-        if winner is not None:  # a name that is no choice is said before the stations are read
-            try:
-                asked_choice(header_layout(csv_path, str(csv_path), results), winner, results)
-            except LookupError as unknown:
-                raise typer.BadParameter(str(unknown), param_hint="--winner") from None
         with _progress(csv_path, "reading") as advance:
-            protocols = read_protocols(csv_path, str(csv_path), results, advance, winner=lambda layout: known_winner(layout, winner, results))
-        try:
-            chosen = pick_winner(protocols, winner, results)
-        except LookupError as unknown:
-            raise typer.BadParameter(str(unknown), param_hint="--winner") from None
-        result = forensics_module.analyse(protocols, chosen, functools.partial(_station_ids, protocols))
+            protocols = read_protocols(csv_path, str(csv_path), results, advance, asked=winner)
+        result = forensics_module.analyse(protocols)
+    except UnknownChoice as unknown:  # --winner names no choice: said after the header, before the stations
+        raise typer.BadParameter(str(unknown), param_hint="--winner") from None
     except KzvoteError as error:
         if results is not None and stations is None:
             error = at_stations_key(error, results)
         _report_unreadable(error, csv_path)
+    view = forensics_view(result, results, str(csv_path))
     if plot_folder is not None:
-        from kzvote.forensics.plot import write_plots
+        from kzvote.render.plot import write_plots
         from kzvote.render.safe import visible
 
         try:
-            written = write_plots(result, plot_folder)
+            written = write_plots(view.pictures, plot_folder)
         except OSError as error:
             _stderr(f"kzvote: --plot {visible(str(plot_folder))}: cannot write {visible(str(error.filename or ''))}: {error.strerror or error} (exit 2)")
             raise typer.Exit(EXIT_BAD_INPUT) from None
         _stderr(f"kzvote: wrote {', '.join(visible(str(path)) for path in written)}")
-    signalled = any(f.code in {rule.code for rule in forensics_module.RULES} for f in result.findings)
-    _finish(forensics_view(result, results, str(csv_path)), config, _scope(forensics_module), format, False, no_color, fail=fail_on_signal and signalled)
+    _finish(view, config, _scope(forensics_module), format, False, no_color, fail=fail_on_signal and result.signalled)
 
 
 def _plot_ready(name: str) -> Path:
@@ -442,15 +434,6 @@ def _plot_ready(name: str) -> Path:
         _stderr(f"kzvote: --plot {visible(str(folder))}: {error.strerror or error} (exit 2)")
         raise typer.Exit(EXIT_BAD_INPUT) from None
     return folder
-
-
-def _station_ids(protocols: object, lines: set[int]) -> dict[int, str]:
-    from kzvote.audit.source import ids_at
-    from kzvote.forensics.read import Protocols
-
-    assert isinstance(protocols, Protocols)
-    found = ids_at(protocols.path, protocols.file, protocols.identity, lines, protocols.layout.station)
-    return {line: cell.decode("utf-8", "replace") for line, cell in found.items()}
 
 
 def _results_and_stations(file: Optional[Path], stations: Optional[Path]) -> tuple[Results, Path, Config]:

@@ -462,12 +462,12 @@ def test_an_exact_winner_name_wins_over_one_of_other_capitals(cli: Run, tmp_path
 
 
 def test_an_unknown_winner_is_said_before_the_stations_are_read(cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kzvote.forensics import read
+    import kzvote.audit
 
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("the stations were read")
 
-    monkeypatch.setattr(read, "read_protocols", never)
+    monkeypatch.setattr(kzvote.audit, "_read", never)
     result = cli("forensics", str(stations_csv(tmp_path, small_rows())), "--winner", "Nobody")
     assert result.exit_code == 2 and "'Nobody' is not a choice" in result.output
 

@@ -133,14 +133,20 @@ class Forensics:
     share_histogram: Any
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def signalled(self) -> bool:
+        """A test or a region signals (what --fail-on-signal fails on)."""
+        return any(finding.code in (SIGNAL.code, REGION_SIGNAL.code) for finding in self.findings)
 
-def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]], dict[int, str]]) -> Forensics:
-    """Every test on the stations. station_ids: the ids on the given lines (read again from the
-    file), for the stations behind each signal."""
+
+def analyse(protocols: Protocols, station_ids: Callable[[set[int]], dict[int, str]] | None = None) -> Forensics:
+    """Every test on the stations, for protocols.winner. station_ids: the ids on the given lines,
+    for the stations behind each signal (default: read again from the file)."""
     import numpy as np
 
     from kzvote.forensics import digits, integers, summary
 
+    winner = protocols.winner
     total = protocols.summary if list(protocols.votes) == [winner] else None
     if total is None:  # the winner was known only once every station was read
         votes = protocols.votes[winner]
@@ -148,7 +154,7 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
             protocols.registered, protocols.cast, protocols.in_boxes, votes, protocols.region, len(protocols.region_names), protocols.line
         )
         total = summary.summarise(columns)
-    total.moved(0, list(range(len(protocols.region_names))))  # arrays by region as long as the regions
+    total.cover(len(protocols.region_names))
     at_whole = {name: np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64) for name, lines in total.at_whole.items()}
     at_region = {name: np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64) for name, codes in total.at_whole_region.items()}
     tests: list[IntegerTest] = []
@@ -176,7 +182,7 @@ def analyse(protocols: Protocols, winner: int, station_ids: Callable[[set[int]],
         key=lambda row: (-row[2], row[0]),
     )
     by_size = [(_band(low, high), int(stations), int(count)) for (low, high), (stations, count) in zip(summary.SIZE_BANDS, total.size_bands)]
-    findings = _signals(protocols, tests, regions, station_ids)
+    findings = _signals(protocols, tests, regions, station_ids or protocols.station_ids)
     return Forensics(
         protocols,
         protocols.layout.choices[winner],

@@ -36,6 +36,7 @@ class Protocols:
 
     file: str
     layout: Layout
+    winner: int  # the tested choice, by its index in layout.choices
     registered: Any
     cast: Any
     in_boxes: Any  # ballots_in_boxes when the file has it, else valid + blank + invalid
@@ -54,6 +55,13 @@ class Protocols:
     truncated: dict[str, int]
     identity: Any  # the file as read (kzvote.audit.source.FileIdentity): ids are read again by line
     path: FilePath
+
+    def station_ids(self, lines: set[int]) -> dict[int, str]:
+        """The station ids on these lines, read again from the file (refused if it changed since)."""
+        from kzvote.audit.source import ids_at
+
+        found = ids_at(self.path, self.file, self.identity, lines, self.layout.station)
+        return {line: cell.decode("utf-8", "replace") for line, cell in found.items()}
 
 
 # Figures a CSV may carry that are made from the choices, not votes for one: read as a choice,
@@ -222,15 +230,8 @@ class Kept:
         return self.columns[name].view()
 
 
-def header_layout(path: FilePath, display_name: str, results: Results | None) -> Layout:
-    """The layout the header gives, read alone (a located KzvoteError if it cannot be read): what
-    --winner is checked against before the stations are."""
-    from kzvote.audit.source import open_stations, read_header
-
-    raw, stream = open_stations(path, display_name)
-    with raw, stream:
-        header = read_header(stream, display_name)
-    return layout_for(header, results, display_name)
+class UnknownChoice(LookupError):
+    """--winner names no choice of the stations file (its message says so, with a suggestion)."""
 
 
 def layout_for(header: list[str], results: Results | None, display_name: str) -> Layout:
@@ -239,26 +240,27 @@ def layout_for(header: list[str], results: Results | None, display_name: str) ->
 
 
 def read_protocols(
-    path: FilePath,
-    display_name: str,
-    results: Results | None,
-    on_progress: Callable[[int], None] | None = None,
-    jobs: int = 0,
-    winner: Callable[[Layout], int | None] = lambda layout: None,
+    path: FilePath, display_name: str, results: Results | None, on_progress: Callable[[int], None] | None = None, jobs: int = 0, asked: str | None = None
 ) -> Protocols:
-    """The station CSV's columns, read as the audit reads it (one process per core for a large
-    plain file). Without results, every column that is not a protocol column is a choice.
-    winner: the choice tested, when it is known from the header alone (a results file's leader,
-    --winner): only its votes are kept station by station, not every choice's."""
+    """The station CSV read as the audit reads it (one process per core for a large plain file).
+    Without results, every column that is not a protocol column is a choice. asked: --winner.
+
+    The tested choice is settled from the header when it can be (--winner, or the results file's
+    leader): then only its votes are read station by station, summarised as they come. A --winner
+    that is no choice is an UnknownChoice raised there, before any station is read."""
     from kzvote.audit import Reading, read_stations
 
+    tested: int | None = None
+
     def layout_of(header: list[str]) -> Layout:
-        return layout_for(header, results, display_name)
+        nonlocal tested  # in the parent, before any reading process is forked: they see it too
+        layout = layout_for(header, results, display_name)
+        tested = known_winner(layout, asked, results)
+        return layout
 
     def prepare(part: Part, rows: int) -> None:
-        chosen = winner(part.layout)
         part.blank_protocols = []
-        part.kept = Kept(part.layout, rows, list(range(len(part.layout.choices))) if chosen is None else [chosen])
+        part.kept = Kept(part.layout, rows, list(range(len(part.layout.choices))) if tested is None else [tested])
 
     def keep(parsed: Any, part: Part) -> None:
         part.kept.add(parsed, part)
@@ -272,6 +274,7 @@ def read_protocols(
     return Protocols(
         display_name,
         whole.layout,
+        tested if tested is not None else _leader(whole.layout, kept.totals),
         kept.column("registered"),
         kept.column("cast"),
         kept.column("in_boxes"),
@@ -293,29 +296,19 @@ def read_protocols(
     )
 
 
-def pick_winner(protocols: Protocols, asked: str | None, results: Results | None) -> int:
-    """The choice whose share is tested: asked for by name; else the results file's leader; else
-    the choice with most votes in the stations (against all is never picked by default).
-    LookupError, with a sentence, for a name that is no choice."""
-    if asked is not None:
-        return asked_choice(protocols.layout, asked, results)
-    known = known_winner(protocols.layout, None, results)
-    if known is not None:
-        return known
-    choices = protocols.layout.choices
+def _leader(layout: Layout, totals: list[int]) -> int:
+    """The choice with most votes in the stations (the first of equals); against all only when it is the only one."""
+    choices = layout.choices
     candidates = [index for index, name in enumerate(choices) if name != AGAINST_ALL and name.casefold() != "against_all"] or list(range(len(choices)))
-    return max(candidates, key=lambda index: (protocols.totals[index], -index))
+    return max(candidates, key=lambda index: (totals[index], -index))
 
 
 def known_winner(layout: Layout, asked: str | None, results: Results | None) -> int | None:
     """The choice tested, when the header and the results file tell it before the stations are
-    read: --winner, or the results file's leader. None: only the stations can tell (or the name
-    is no choice, which pick_winner says after the reading)."""
+    read: --winner (UnknownChoice if it is no choice), or the results file's leader. None: only the
+    stations can tell."""
     if asked is not None:
-        try:
-            return asked_choice(layout, asked, results)
-        except LookupError:
-            return None
+        return asked_choice(layout, asked, results)
     if results is None or not results.candidates:
         return None
     leader = max(results.candidates, key=lambda choice: choice.votes.count)  # the first of equals
@@ -323,6 +316,7 @@ def known_winner(layout: Layout, asked: str | None, results: Results | None) -> 
 
 
 def asked_choice(layout: Layout, asked: str, results: Results | None) -> int:
+    """The choice --winner names: its exact name, else an alias (results file) or other capitals."""
     choices = layout.choices
     wanted = asked.strip()
     if results is not None:
@@ -336,4 +330,4 @@ def asked_choice(layout: Layout, asked: str, results: Results | None) -> int:
         return folded.index(wanted.casefold())
     from kzvote.build import did_you_mean
 
-    raise LookupError(f"'{excerpt(asked)}' is not a choice of the stations file{did_you_mean(asked, choices)}")
+    raise UnknownChoice(f"'{excerpt(asked)}' is not a choice of the stations file{did_you_mean(asked, choices)}")

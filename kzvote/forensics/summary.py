@@ -57,8 +57,8 @@ class Summary:
 
     def add(self, other: Summary) -> None:
         """other's stations added to these; other may know more regions (it was read later)."""
-        self._regions_at_least(len(other.region_eligible))
-        other._regions_at_least(len(self.region_eligible))
+        self.cover(len(other.region_eligible))
+        other.cover(len(self.region_eligible))
         self.eligible += other.eligible
         for key in self.observed:
             self.observed[key] += other.observed[key]
@@ -79,7 +79,7 @@ class Summary:
         self.size_bands += other.size_bands
         self.region_full += other.region_full
 
-    def _regions_at_least(self, count: int) -> None:
+    def cover(self, count: int) -> None:
         """Room for count region codes in every array by region (a region seen later adds one)."""
         more = count - len(self.region_eligible)
         if more <= 0:
