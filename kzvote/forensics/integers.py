@@ -24,6 +24,7 @@ from typing import Any
 TAIL_SD = 5.0
 TAIL_COUNTS = 4
 LATTICES = (1, 5, 10)  # whole percents, multiples of 5 and of 10
+QUANTITIES = ("turnout", "winner share", "either")  # "either": a station at an integer in one or the other
 
 
 @dataclass(frozen=True)
@@ -217,5 +218,3 @@ def _exactly(n: Any, first: Any, reach: Any, terms: Any, np: Any) -> dict[int, A
         rows = rows[percent[rows] < first[rows] + reach[rows]]
     return sums
 
-
-QUANTITIES = ("turnout", "winner share", "either")
