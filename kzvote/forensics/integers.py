@@ -217,4 +217,3 @@ def _exactly(n: Any, first: Any, reach: Any, terms: Any, np: Any) -> dict[int, A
         percent[rows] += every[rows]
         rows = rows[percent[rows] < first[rows] + reach[rows]]
     return sums
-
